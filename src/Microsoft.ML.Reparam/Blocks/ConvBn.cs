@@ -1,0 +1,52 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Blocks;
+
+/// <summary>A bias-free k×k convolution followed by batch norm; the plain block and the branch most blocks are made of.</summary>
+public sealed class ConvBn : nn.Module<Tensor, Tensor>, IReparamBlock
+{
+    private readonly Conv2d _conv;
+    private readonly BatchNorm2d _norm;
+
+    /// <summary>Initializes a new instance of the <see cref="ConvBn"/> class.</summary>
+    /// <param name="geometry">Channels, stride and groups of the branch.</param>
+    /// <param name="kernelSize">The branch's own kernel size (1 for a 1×1 branch); padding is kernelSize / 2.</param>
+    public ConvBn(ConvGeometry geometry, int? kernelSize = null)
+        : base(nameof(ConvBn))
+    {
+        geometry.Validate();
+        var size = kernelSize ?? geometry.KernelSize;
+        Geometry = geometry with { KernelSize = size };
+        _conv = nn.Conv2d(geometry.InChannels, geometry.OutChannels, size, stride: geometry.Stride, padding: size / 2, groups: geometry.Groups, bias: false);
+        _norm = nn.BatchNorm2d(geometry.OutChannels);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public ConvGeometry Geometry { get; }
+
+    /// <summary>Gets the convolution's kernel parameter.</summary>
+    public Parameter Weight => _conv.weight!;
+
+    /// <summary>Gets the batch norm.</summary>
+    public BatchNorm2d Norm => _norm;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input) => _norm.forward(_conv.forward(input));
+
+    /// <inheritdoc />
+    public (Tensor Kernel, Tensor Bias) GetEquivalentKernelAndBias() => KernelAlgebra.FuseBatchNorm(_conv.weight!, _norm);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _conv.Dispose();
+            _norm.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,108 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Blocks;
+
+/// <summary>Kernel-space identities used to fold branches; equations in docs/folding.md.</summary>
+public static class KernelAlgebra
+{
+    /// <summary>
+    /// Folds eval-mode batch norm after a bias-free convolution (docs/folding.md, eq. 1):
+    /// <c>W' = W·γ/σ</c>, <c>b' = β − μ·γ/σ</c> with <c>σ = sqrt(var + ε)</c>.
+    /// </summary>
+    /// <param name="kernel">The convolution kernel, [out, in/groups, K, K].</param>
+    /// <param name="norm">The batch norm that follows it.</param>
+    /// <returns>The folded kernel and bias.</returns>
+    public static (Tensor Kernel, Tensor Bias) FuseBatchNorm(Tensor kernel, BatchNorm2d norm)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(norm);
+        using var scope = NewDisposeScope();
+        var (scale, shift) = BatchNormAffine(norm);
+        var folded = kernel * scale.reshape(-1, 1, 1, 1);
+        return (folded.MoveToOuterDisposeScope(), shift.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Returns the per-channel scale <c>γ/σ</c> and shift <c>β − μγ/σ</c> of an eval-mode batch norm.</summary>
+    /// <param name="norm">The batch norm.</param>
+    /// <returns>Scale and shift, each [channels].</returns>
+    public static (Tensor Scale, Tensor Shift) BatchNormAffine(BatchNorm2d norm)
+    {
+        ArgumentNullException.ThrowIfNull(norm);
+        using var scope = NewDisposeScope();
+        var mean = norm.running_mean ?? throw new InvalidOperationException("Batch norm without running statistics cannot be folded.");
+        var variance = norm.running_var ?? throw new InvalidOperationException("Batch norm without running statistics cannot be folded.");
+        var gamma = norm.weight ?? ones_like(mean);
+        var beta = norm.bias ?? zeros_like(mean);
+        var scale = gamma / (variance + norm.eps).sqrt();
+        var shift = beta - (mean * scale);
+        return (scale.MoveToOuterDisposeScope(), shift.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Zero-pads a square kernel symmetrically to <paramref name="size"/> × <paramref name="size"/>.</summary>
+    /// <param name="kernel">The kernel, [out, in, k, k] with k ≤ size and size − k even.</param>
+    /// <param name="size">The target size.</param>
+    /// <returns>The padded kernel.</returns>
+    public static Tensor PadToSize(Tensor kernel, int size)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        var padHeight = (size - (int)kernel.shape[2]) / 2;
+        var padWidth = (size - (int)kernel.shape[3]) / 2;
+        if (padHeight < 0 || padWidth < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"Kernel of size {kernel.shape[2]}x{kernel.shape[3]} does not fit.");
+        }
+
+        return nn.functional.pad(kernel, [padWidth, padWidth, padHeight, padHeight]);
+    }
+
+    /// <summary>
+    /// The identity as a grouped K×K kernel: output channel c copies input channel c
+    /// (position <c>c mod (channels/groups)</c> inside its group) at the kernel centre.
+    /// </summary>
+    /// <param name="channels">Channels (in = out).</param>
+    /// <param name="groups">Groups.</param>
+    /// <param name="size">Kernel size K.</param>
+    /// <param name="like">A tensor whose dtype and device the result takes.</param>
+    /// <returns>The identity kernel, [channels, channels/groups, K, K].</returns>
+    public static Tensor IdentityKernel(int channels, int groups, int size, Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        var perGroup = channels / groups;
+        var kernel = zeros([channels, perGroup, size, size], dtype: like.dtype, device: like.device);
+        using (no_grad())
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                kernel[c, c % perGroup, size / 2, size / 2] = tensor(1f, dtype: like.dtype);
+            }
+        }
+
+        return kernel;
+    }
+
+    /// <summary>Sums kernels and biases of parallel branches (docs/folding.md, eq. 2), padding each kernel to K.</summary>
+    /// <param name="size">Kernel size K of the sum.</param>
+    /// <param name="branches">The branches' kernels and biases.</param>
+    /// <returns>The summed kernel and bias.</returns>
+    public static (Tensor Kernel, Tensor Bias) SumBranches(int size, IEnumerable<(Tensor Kernel, Tensor Bias)> branches)
+    {
+        ArgumentNullException.ThrowIfNull(branches);
+        using var scope = NewDisposeScope();
+        Tensor? kernel = null;
+        Tensor? bias = null;
+        foreach (var (k, b) in branches)
+        {
+            var padded = PadToSize(k, size);
+            kernel = kernel is null ? padded : kernel + padded;
+            bias = bias is null ? b : bias + b;
+        }
+
+        if (kernel is null || bias is null)
+        {
+            throw new ArgumentException("At least one branch is required.", nameof(branches));
+        }
+
+        return (kernel.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());
+    }
+}

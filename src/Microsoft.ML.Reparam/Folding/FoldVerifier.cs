@@ -1,0 +1,46 @@
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Folding;
+
+/// <summary>Measures a fold numerically: both networks in eval mode, same input.</summary>
+public static class FoldVerifier
+{
+    /// <summary>Runs both networks on <paramref name="input"/> in eval mode and compares their outputs.</summary>
+    /// <param name="unfolded">The training-time network.</param>
+    /// <param name="folded">The folded network.</param>
+    /// <param name="input">A batch of inputs.</param>
+    /// <returns>The measured error.</returns>
+    public static FoldError Measure(nn.Module<Tensor, Tensor> unfolded, nn.Module<Tensor, Tensor> folded, Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(unfolded);
+        ArgumentNullException.ThrowIfNull(folded);
+        ArgumentNullException.ThrowIfNull(input);
+        unfolded.eval();
+        folded.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var expected = unfolded.forward(input).to(float64);
+        var actual = folded.forward(input).to(float64);
+        return Compare(expected, actual);
+    }
+
+    /// <summary>Compares two outputs of the same shape.</summary>
+    /// <param name="expected">The reference output.</param>
+    /// <param name="actual">The output to check.</param>
+    /// <returns>The error of <paramref name="actual"/> relative to <paramref name="expected"/>.</returns>
+    public static FoldError Compare(Tensor expected, Tensor actual)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(actual);
+        if (!expected.shape.SequenceEqual(actual.shape))
+        {
+            throw new ArgumentException($"Output shapes differ: [{string.Join(", ", expected.shape)}] vs [{string.Join(", ", actual.shape)}].");
+        }
+
+        using var scope = NewDisposeScope();
+        var e = expected.to(float64);
+        var maxAbs = (e - actual.to(float64)).abs().max().item<double>();
+        var scale = e.abs().max().item<double>();
+        return new FoldError(maxAbs, scale > 0 ? maxAbs / scale : maxAbs);
+    }
+}

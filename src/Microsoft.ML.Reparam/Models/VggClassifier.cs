@@ -1,0 +1,85 @@
+using Microsoft.ML.Reparam.Blocks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Models;
+
+/// <summary>
+/// VGG-style classifier: reparameterizable blocks each followed by ReLU, global average pooling and a
+/// linear head. Which block stands at each position is the caller's choice; the folded network is the
+/// same plain CNN for every choice.
+/// </summary>
+public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwork
+{
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> _layers;
+
+    /// <summary>Initializes a new instance of the <see cref="VggClassifier"/> class.</summary>
+    /// <param name="architecture">The deployed shape.</param>
+    /// <param name="createBlock">Creates the block for each convolution; the module must implement <see cref="IReparamBlock"/>.</param>
+    public VggClassifier(ClassifierArchitecture architecture, Func<ConvGeometry, nn.Module<Tensor, Tensor>> createBlock)
+        : base(nameof(VggClassifier))
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(createBlock);
+        Architecture = architecture;
+        var layers = new List<nn.Module<Tensor, Tensor>>();
+        foreach (var geometry in architecture.BlockGeometries())
+        {
+            var block = createBlock(geometry);
+            if (block is not IReparamBlock)
+            {
+                throw new ArgumentException($"The block created for {geometry} ({block.GetType().Name}) does not implement {nameof(IReparamBlock)}.", nameof(createBlock));
+            }
+
+            layers.Add(block);
+            layers.Add(nn.ReLU());
+        }
+
+        layers.Add(nn.AdaptiveAvgPool2d(1));
+        layers.Add(nn.Flatten());
+        layers.Add(nn.Linear(architecture.StageWidths[^1], architecture.Classes));
+        _layers = nn.ModuleList(layers.ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="VggClassifier"/> class with blocks of one kind.</summary>
+    /// <param name="architecture">The deployed shape.</param>
+    /// <param name="kind">The block kind used at every position.</param>
+    public VggClassifier(ClassifierArchitecture architecture, BlockKind kind)
+        : this(architecture, geometry => BlockFactory.Create(kind, geometry))
+    {
+    }
+
+    /// <summary>Gets the deployed shape.</summary>
+    public ClassifierArchitecture Architecture { get; }
+
+    /// <inheritdoc />
+    public (int Channels, int Height, int Width) InputShape => (Architecture.InputChannels, Architecture.Height, Architecture.Width);
+
+    /// <inheritdoc />
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers => _layers.ToList();
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input;
+        foreach (var layer in _layers)
+        {
+            x = layer.forward(x);
+        }
+
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _layers.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

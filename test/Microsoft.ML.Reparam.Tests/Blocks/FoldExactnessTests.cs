@@ -1,0 +1,81 @@
+using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Folding;
+using Microsoft.ML.Reparam.Models;
+using Microsoft.ML.Reparam.Plain;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Tests.Blocks;
+
+[TestClass]
+public sealed class FoldExactnessTests
+{
+    public static IEnumerable<object[]> Shapes =>
+    [
+        [8, 8, 1, 1],   // identity branch present
+        [8, 8, 2, 1],   // stride 2: no identity
+        [8, 16, 1, 1],  // in != out
+        [6, 12, 2, 3],  // grouped
+        [8, 8, 1, 8],   // depthwise, identity present
+        [8, 8, 2, 8],   // depthwise, stride 2
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(Shapes))]
+    public void RepVggBlockFoldsExactly(int inChannels, int outChannels, int stride, int groups)
+    {
+        AssertBlockFoldsExactly(BlockKind.RepVgg, new ConvGeometry(inChannels, outChannels, 3, stride, groups));
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Shapes))]
+    public void PlainBlockFoldsExactly(int inChannels, int outChannels, int stride, int groups)
+    {
+        AssertBlockFoldsExactly(BlockKind.Plain, new ConvGeometry(inChannels, outChannels, 3, stride, groups));
+    }
+
+    [TestMethod]
+    public void RepVggBlockWithFiveByFiveKernelFoldsExactly()
+    {
+        AssertBlockFoldsExactly(BlockKind.RepVgg, new ConvGeometry(4, 4, 5, 1, 1));
+    }
+
+    [TestMethod]
+    public void VggClassifierFoldsIntoAPlainNetworkWithTheSameOutputs()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var architecture = new ClassifierArchitecture(1, 12, 12, 5, [8, 16], [2, 2], [1, 2]);
+        using var model = new VggClassifier(architecture, BlockKind.RepVgg);
+        TestModels.RandomizeBatchNorm(model);
+        var plain = NetworkFolder.Fold(model);
+        using var folded = new PlainNetworkModule(plain);
+
+        var error = FoldVerifier.Measure(model, folded, randn(4, 1, 12, 12));
+
+        Assert.IsTrue(error.MaxRelative <= 1e-5, error.ToString());
+        Assert.AreEqual(4, plain.Layers.OfType<PlainConv>().Count());
+        Assert.AreEqual(4, plain.Layers.OfType<PlainRelu>().Count());
+        // 1→8, 8→8, 8→16, 16→16 convolutions (3x3 + bias) and a 16→5 linear head.
+        var expected = (8 * 9 + 8) + (8 * 8 * 9 + 8) + (16 * 8 * 9 + 16) + (16 * 16 * 9 + 16) + (5 * 16 + 5);
+        Assert.AreEqual(expected, plain.ParameterCount);
+    }
+
+    private static void AssertBlockFoldsExactly(BlockKind kind, ConvGeometry geometry)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using var block = BlockFactory.Create(kind, geometry);
+        TestModels.RandomizeBatchNorm(block);
+        block.eval();
+        var input = randn(2, geometry.InChannels, 9, 9);
+
+        using var noGrad = no_grad();
+        var (kernel, bias) = ((IReparamBlock)block).GetEquivalentKernelAndBias();
+        var expected = block.forward(input);
+        var actual = nn.functional.conv2d(input, kernel, bias, strides: [geometry.Stride, geometry.Stride], padding: [geometry.Padding, geometry.Padding], groups: geometry.Groups);
+        var error = FoldVerifier.Compare(expected, actual);
+
+        CollectionAssert.AreEqual(geometry.KernelShape, kernel.shape);
+        Assert.IsTrue(error.MaxRelative <= 1e-5, $"{kind} {geometry}: {error}");
+    }
+}
