@@ -60,4 +60,7 @@ public sealed record TrainingSettings
 
     /// <summary>Gets a value indicating whether training falls back to the CPU when the GPU is unavailable.</summary>
     public bool FallbackToCpu { get; init; } = true;
+
+    /// <summary>Gets the techniques that take part in training (regularisers, kernel reactivation).</summary>
+    public IReadOnlyList<ITrainingHook> Hooks { get; init; } = [];
 }
