@@ -1,0 +1,27 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Blocks;
+
+/// <summary>Test and benchmark support: batch norms with non-trivial statistics, so that folds are checked away from the identity.</summary>
+internal static class BatchNormStatistics
+{
+    /// <summary>Gives every batch norm in <paramref name="module"/> random running statistics and affine parameters (seed first for repeatability).</summary>
+    /// <param name="module">The module whose batch norms are changed.</param>
+    public static void Randomize(nn.Module module)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (_, child) in module.named_modules())
+        {
+            if (child is BatchNorm2d norm)
+            {
+                var channels = norm.running_mean!.shape[0];
+                norm.running_mean!.copy_(randn(channels) * 0.5f);
+                norm.running_var!.copy_(rand(channels) + 0.5f);
+                norm.weight!.copy_((randn(channels) * 0.5f) + 1f);
+                norm.bias!.copy_(randn(channels) * 0.2f);
+            }
+        }
+    }
+}

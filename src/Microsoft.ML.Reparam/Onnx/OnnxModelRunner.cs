@@ -1,0 +1,35 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Microsoft.ML.Reparam.Onnx;
+
+/// <summary>Runs an exported single-input, single-output model in ONNX Runtime (fold checks, latency measurements).</summary>
+public sealed class OnnxModelRunner : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string _inputName;
+
+    /// <summary>Initializes a new instance of the <see cref="OnnxModelRunner"/> class.</summary>
+    /// <param name="model">Serialized ONNX model.</param>
+    public OnnxModelRunner(byte[] model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _session = new InferenceSession(model);
+        _inputName = _session.InputMetadata.Keys.Single();
+    }
+
+    /// <summary>Runs the model on one input tensor.</summary>
+    /// <param name="input">Input values, row-major.</param>
+    /// <param name="shape">Input shape.</param>
+    /// <returns>The first output's values, row-major.</returns>
+    public float[] Run(float[] input, ReadOnlySpan<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var tensor = new DenseTensor<float>(input, shape);
+        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, tensor)]);
+        return results[0].AsTensor<float>().ToArray();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Microsoft.ML.Reparam.Benchmarks.Suites;
+
+namespace Microsoft.ML.Reparam.Benchmarks;
+
+internal static class BenchmarkRunner
+{
+    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite()];
+
+    public static IEnumerable<string> SuiteNames => Suites.Select(suite => suite.Name);
+
+    public static int Run(string[] args)
+    {
+        if (args.Length > 0 && args[0] == TrainCostSuite.ChildCommand)
+        {
+            return TrainCostSuite.RunChild(args);
+        }
+
+        BenchmarkArguments arguments;
+        try
+        {
+            arguments = BenchmarkArguments.Parse(args);
+        }
+        catch (ArgumentException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return 2;
+        }
+
+        var suite = Suites.FirstOrDefault(s => s.Name == arguments.Suite);
+        if (suite is null)
+        {
+            Console.Error.WriteLine($"Unknown suite '{arguments.Suite}'. Suites: {string.Join(", ", SuiteNames)}.");
+            return 2;
+        }
+
+        var result = suite.Run(arguments);
+        Write(arguments, result);
+        return 0;
+    }
+
+    public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private static void Write(BenchmarkArguments arguments, SuiteResult result)
+    {
+        Directory.CreateDirectory(arguments.OutputDirectory);
+        var json = Path.Combine(arguments.OutputDirectory, arguments.Suite + ".json");
+        var markdown = Path.Combine(arguments.OutputDirectory, arguments.Suite + ".md");
+        File.WriteAllText(json, JsonSerializer.Serialize(result.Json, JsonOptions));
+        var header = $"# Benchmark `{arguments.Suite}`{(arguments.Quick ? " (quick)" : string.Empty)}\n\n" +
+            $"Command: `{arguments.CommandLine}`\n\n" +
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.\n\n";
+        File.WriteAllText(markdown, header + result.Markdown);
+        Console.WriteLine($"wrote {json} and {markdown}");
+    }
+}
