@@ -1,20 +1,133 @@
+using System.Diagnostics;
+using TorchSharp;
 using Microsoft.ML.Reparam.Data;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
 
-/// <summary>Trains an expanded network on an in-memory dataset.</summary>
+/// <summary>Trains an expanded network on an in-memory dataset (docs/training.md).</summary>
 public static class TrainingLoop
 {
     /// <summary>
-    /// Trains <paramref name="model"/> in place; on return it holds the best epoch's weights and is in eval mode.
+    /// Trains <paramref name="model"/> in place; on return it holds the best epoch's weights, is on the CPU
+    /// and in eval mode. Seed torch (<c>torch.manual_seed</c>) before building the model for repeatable weights;
+    /// everything random inside the loop derives from <see cref="TrainingSettings.Seed"/>.
     /// </summary>
     /// <param name="model">The expanded network, on the CPU; moved to the training device and back.</param>
     /// <param name="data">Training images (a validation split is taken from them when configured).</param>
     /// <param name="settings">Training settings.</param>
-    /// <param name="progress">Receives one report per epoch and event reports, or null.</param>
+    /// <param name="progress">Receives one report per epoch, or null.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The training history.</returns>
     public static TrainingResult Train(nn.Module<Tensor, Tensor> model, ImageTensorDataset data, TrainingSettings settings, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
-        => throw new NotImplementedException("CONTRACT: implemented by the training work item.");
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        Validate(data, settings);
+        manual_seed(settings.Seed);
+        var device = TrainingDevice.Select(settings.GpuDeviceId, settings.FallbackToCpu);
+        var (train, validation) = Split(data, settings);
+        var watch = Stopwatch.StartNew();
+        var history = new List<TrainingProgress>();
+        ModelStateSnapshot? best = null;
+        var bestEpoch = settings.Epochs;
+        var bestAccuracy = double.NegativeInfinity;
+        model.to(device);
+        try
+        {
+            using var optimizer = OptimizerFactory.Create(model, settings);
+            var stepsPerEpoch = (train.Data.Count + settings.BatchSize - 1) / settings.BatchSize;
+            var totalSteps = stepsPerEpoch * settings.Epochs;
+            var schedule = new CosineSchedule(settings.LearningRate, totalSteps, Math.Min(totalSteps, (int)Math.Round(settings.WarmupEpochs * stepsPerEpoch)));
+            var epochRunner = new EpochRunner(model, optimizer, schedule, train, settings, device);
+            for (var epoch = 1; epoch <= settings.Epochs; epoch++)
+            {
+                var epochWatch = Stopwatch.StartNew();
+                var (loss, accuracy) = epochRunner.Run(epoch, cancellationToken);
+                var learningRate = schedule.At((epoch * stepsPerEpoch) - 1);
+                var messages = settings.Hooks
+                    .Select(hook => hook.OnEpochEnd(new EpochEndContext(model, optimizer, epoch, settings.Epochs, learningRate, settings.LearningRate)))
+                    .Where(message => message is not null);
+                double? validationAccuracy = validation is null ? null : ModelEvaluation.Accuracy(model, validation, settings.BatchSize, device);
+                if (validationAccuracy is { } v && v > bestAccuracy)
+                {
+                    bestAccuracy = v;
+                    bestEpoch = epoch;
+                    best?.Dispose();
+                    best = new ModelStateSnapshot(model);
+                }
+
+                var report = new TrainingProgress(
+                    epoch,
+                    settings.Epochs,
+                    loss,
+                    accuracy,
+                    validationAccuracy,
+                    learningRate,
+                    train.Data.Count / Math.Max(epochWatch.Elapsed.TotalSeconds, 1e-9),
+                    watch.Elapsed,
+                    watch.Elapsed / epoch * (settings.Epochs - epoch),
+                    string.Join("; ", messages) is { Length: > 0 } text ? text : null);
+                history.Add(report);
+                progress?.Report(report);
+            }
+
+            best?.RestoreInto(model);
+        }
+        finally
+        {
+            best?.Dispose();
+            model.to(CPU);
+            model.eval();
+        }
+
+        return new TrainingResult(history, bestEpoch, watch.Elapsed.TotalSeconds);
+    }
+
+    private static (BatchSource Train, BatchSource? Validation) Split(ImageTensorDataset data, TrainingSettings settings)
+    {
+        if (settings.ValidationFraction <= 0)
+        {
+            return (new BatchSource(data, settings.InputMean, settings.InputStd), null);
+        }
+
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        new Random(settings.Seed).Shuffle(order);
+        var validationCount = Math.Max(1, (int)Math.Round(settings.ValidationFraction * data.Count));
+        if (validationCount >= data.Count)
+        {
+            throw new ArgumentException($"ValidationFraction {settings.ValidationFraction} of {data.Count} images leaves no training images.", nameof(settings));
+        }
+
+        var validation = data.Subset(order[..validationCount]);
+        var train = data.Subset(order[validationCount..]);
+        return (new BatchSource(train, settings.InputMean, settings.InputStd), new BatchSource(validation, settings.InputMean, settings.InputStd));
+    }
+
+    private static void Validate(ImageTensorDataset data, TrainingSettings settings)
+    {
+        if (data.Count == 0)
+        {
+            throw new ArgumentException("The training data has no images.", nameof(data));
+        }
+
+        Check(settings.Epochs >= 1, nameof(settings.Epochs), settings.Epochs, "must be at least 1");
+        Check(settings.BatchSize >= 1, nameof(settings.BatchSize), settings.BatchSize, "must be at least 1");
+        Check(double.IsFinite(settings.LearningRate) && settings.LearningRate > 0, nameof(settings.LearningRate), settings.LearningRate, "must be a positive finite number");
+        Check(double.IsFinite(settings.Momentum) && settings.Momentum is >= 0 and < 1, nameof(settings.Momentum), settings.Momentum, "must be in [0, 1)");
+        Check(double.IsFinite(settings.WeightDecay) && settings.WeightDecay >= 0, nameof(settings.WeightDecay), settings.WeightDecay, "must be a non-negative finite number");
+        Check(double.IsFinite(settings.WarmupEpochs) && settings.WarmupEpochs >= 0, nameof(settings.WarmupEpochs), settings.WarmupEpochs, "must be a non-negative finite number");
+        Check(settings.LabelSmoothing is >= 0 and < 1, nameof(settings.LabelSmoothing), settings.LabelSmoothing, "must be in [0, 1)");
+        Check(settings.RandomCropPadding >= 0, nameof(settings.RandomCropPadding), settings.RandomCropPadding, "must not be negative");
+        Check(settings.ValidationFraction is >= 0 and < 1, nameof(settings.ValidationFraction), settings.ValidationFraction, "must be in [0, 1)");
+    }
+
+    private static void Check(bool condition, string name, object value, string rule)
+    {
+        if (!condition)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Training setting {name} = {value} {rule}.");
+        }
+    }
 }

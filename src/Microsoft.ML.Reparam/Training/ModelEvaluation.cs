@@ -1,0 +1,79 @@
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Training;
+
+/// <summary>Eval-mode predictions of a model over a whole dataset, batched.</summary>
+public static class ModelEvaluation
+{
+    /// <summary>Returns the logits of every image, [N, classes] row-major, in eval mode.</summary>
+    /// <param name="model">The model; it is switched to eval mode.</param>
+    /// <param name="source">The images and their normalization.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="device">The model's device, or null for the CPU.</param>
+    /// <returns>The logits.</returns>
+    public static float[] Logits(nn.Module<Tensor, Tensor> model, BatchSource source, int batchSize = 256, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        model.eval();
+        var count = source.Data.Count;
+        var indices = Enumerable.Range(0, count).ToArray();
+        var logits = new List<float>();
+        using var noGrad = no_grad();
+        for (var start = 0; start < count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var (images, _) = source.Batch(indices.AsSpan(start, Math.Min(batchSize, count - start)), device);
+            logits.AddRange(model.forward(images).cpu().data<float>().ToArray());
+        }
+
+        return [.. logits];
+    }
+
+    /// <summary>Returns the fraction of images whose arg-max logit is their label.</summary>
+    /// <param name="model">The model; it is switched to eval mode.</param>
+    /// <param name="source">The images, labels and normalization.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="device">The model's device, or null for the CPU.</param>
+    /// <returns>Accuracy in [0, 1].</returns>
+    public static double Accuracy(nn.Module<Tensor, Tensor> model, BatchSource source, int batchSize = 256, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var logits = Logits(model, source, batchSize, device);
+        return Accuracy(logits, source.Data.Labels);
+    }
+
+    /// <summary>Returns the fraction of rows of <paramref name="logits"/> whose arg-max is the label.</summary>
+    /// <param name="logits">Scores, [N, classes] row-major.</param>
+    /// <param name="labels">Labels, [N].</param>
+    /// <returns>Accuracy in [0, 1].</returns>
+    public static double Accuracy(float[] logits, int[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Length == 0 || logits.Length % labels.Length != 0)
+        {
+            throw new ArgumentException($"{logits.Length} scores do not divide into {labels.Length} rows.");
+        }
+
+        var classes = logits.Length / labels.Length;
+        var correct = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var row = logits.AsSpan(i * classes, classes);
+            var best = 0;
+            for (var c = 1; c < classes; c++)
+            {
+                if (row[c] > row[best])
+                {
+                    best = c;
+                }
+            }
+
+            correct += best == labels[i] ? 1 : 0;
+        }
+
+        return (double)correct / labels.Length;
+    }
+}
