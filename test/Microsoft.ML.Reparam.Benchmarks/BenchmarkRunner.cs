@@ -16,6 +16,13 @@ internal static class BenchmarkRunner
             return TrainCostSuite.RunChild(args);
         }
 
+        if (args.Length == 3 && args[0] == "fashion-subset")
+        {
+            // Rewrites the embedded subset: fashion-subset SOURCE_DIR OUTPUT_DIR (Data/FashionMnist/README.md).
+            Microsoft.ML.Reparam.Data.FashionMnistSubset.Write(args[1], args[2]);
+            return 0;
+        }
+
         BenchmarkArguments arguments;
         try
         {
