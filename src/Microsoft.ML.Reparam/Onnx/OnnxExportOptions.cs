@@ -18,6 +18,12 @@ public sealed class OnnxExportOptions
     /// <summary>Gets or sets a value indicating whether a softmax over the last axis ends the graph (classifiers).</summary>
     public bool AppendSoftmax { get; set; }
 
+    /// <summary>
+    /// Gets or sets the name of a second output holding the logits (the values before the softmax), or null for none.
+    /// ML.NET scoring feeds them to its stock multiclass scorer, which applies the same softmax and picks the label.
+    /// </summary>
+    public string? LogitsOutputName { get; set; }
+
     /// <summary>Gets or sets the fixed batch size, or null for a symbolic batch dimension.</summary>
     public int? BatchSize { get; set; }
 

@@ -43,6 +43,11 @@ public static class OnnxExporter
         var outputs = OutputFeatures(network);
         graph.NodeWithOutput(options.AppendSoftmax ? "Softmax" : "Identity", [value], options.OutputName, options.AppendSoftmax ? [Int("axis", -1)] : []);
         graph.Graph.Output.Add(FloatTensor(options.OutputName, batch, outputs));
+        if (options.LogitsOutputName is { } logits)
+        {
+            graph.NodeWithOutput("Identity", [value], logits);
+            graph.Graph.Output.Add(FloatTensor(logits, batch, outputs));
+        }
 
         var model = new ModelProto
         {
@@ -81,6 +86,11 @@ public static class OnnxExporter
         if (options.OpsetVersion < 13)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.OpsetVersion, $"{nameof(options.OpsetVersion)} must be 13 or later.");
+        }
+
+        if (options.LogitsOutputName is { } logits && (logits == options.OutputName || logits == options.InputName))
+        {
+            throw new ArgumentException($"{nameof(options.LogitsOutputName)} '{logits}' must differ from the input and output names.", nameof(options));
         }
 
         CheckPerChannel(options.InputMean, network.Channels, nameof(options.InputMean));

@@ -57,23 +57,36 @@ public static class ModelEvaluation
             throw new ArgumentException($"{logits.Length} scores do not divide into {labels.Length} rows.");
         }
 
-        var classes = logits.Length / labels.Length;
-        var correct = 0;
-        for (var i = 0; i < labels.Length; i++)
-        {
-            var row = logits.AsSpan(i * classes, classes);
-            var best = 0;
-            for (var c = 1; c < classes; c++)
-            {
-                if (row[c] > row[best])
-                {
-                    best = c;
-                }
-            }
+        var predicted = ArgMax(logits, logits.Length / labels.Length);
+        return (double)predicted.Where((p, i) => p == labels[i]).Count() / labels.Length;
+    }
 
-            correct += best == labels[i] ? 1 : 0;
+    /// <summary>Returns the arg-max class of every row of <paramref name="logits"/> (the first on ties).</summary>
+    /// <param name="logits">Scores, [N, classes] row-major.</param>
+    /// <param name="classes">Classes per row.</param>
+    /// <returns>The class index of each row.</returns>
+    public static int[] ArgMax(float[] logits, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
+        if (logits.Length % classes != 0)
+        {
+            throw new ArgumentException($"{logits.Length} scores do not divide into rows of {classes}.", nameof(logits));
         }
 
-        return (double)correct / labels.Length;
+        var result = new int[logits.Length / classes];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var row = logits.AsSpan(i * classes, classes);
+            for (var c = 1; c < classes; c++)
+            {
+                if (row[c] > row[result[i]])
+                {
+                    result[i] = c;
+                }
+            }
+        }
+
+        return result;
     }
 }

@@ -48,7 +48,8 @@ public static class TrainingLoop
                 var learningRate = schedule.At((epoch * stepsPerEpoch) - 1);
                 var messages = settings.Hooks
                     .Select(hook => hook.OnEpochEnd(new EpochEndContext(model, optimizer, epoch, settings.Epochs, learningRate, settings.LearningRate)))
-                    .Where(message => message is not null);
+                    .Where(message => message is not null)
+                    .ToList(); // hooks run now, before validation sees the weights they may edit
                 double? validationAccuracy = validation is null ? null : ModelEvaluation.Accuracy(model, validation, settings.BatchSize, device);
                 if (validationAccuracy is { } v && v > bestAccuracy)
                 {

@@ -1,0 +1,134 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace Microsoft.ML.Reparam.Data;
+
+/// <summary>Checks of the trainer's input columns, each failing with a message that names the column and the problem.</summary>
+internal static class InputSchemaCheck
+{
+    public static DataViewSchema.Column ImageColumn(DataViewSchema schema, ReparamConvTrainerOptions options)
+    {
+        var column = Find(schema, options.ImageColumnName, "Image");
+        if (column.Type is ImageDataViewType)
+        {
+            return column;
+        }
+
+        if (column.Type is VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } vector && vector.ItemType == NumberDataViewType.Single)
+        {
+            if (options.ImageWidth is null || options.ImageHeight is null)
+            {
+                throw new ArgumentException($"Image column '{column.Name}' is a pixel vector; set ImageWidth and ImageHeight to say its layout ({options.ColorChannels} x height x width).", nameof(options));
+            }
+
+            var expected = options.ColorChannels * options.ImageHeight.Value * options.ImageWidth.Value;
+            if (vector.Size != expected)
+            {
+                throw new ArgumentException($"Image column '{column.Name}' has {vector.Size} values per row but ColorChannels x ImageHeight x ImageWidth = {options.ColorChannels}x{options.ImageHeight}x{options.ImageWidth} = {expected}.", nameof(options));
+            }
+
+            return column;
+        }
+
+        throw new ArgumentException($"Image column '{column.Name}' has type {column.Type}; expected an image (MLImage, from LoadImages) or a known-size vector of Single.", nameof(options));
+    }
+
+    public static IReadOnlyList<string> ClassNames(DataViewSchema schema, string labelColumnName)
+    {
+        var column = Find(schema, labelColumnName, "Label");
+        if (column.Type is not KeyDataViewType key)
+        {
+            throw new ArgumentException($"Label column '{labelColumnName}' has type {column.Type}; expected a key type. Add mlContext.Transforms.Conversion.MapValueToKey(\"{labelColumnName}\") before the trainer.", nameof(labelColumnName));
+        }
+
+        if (key.Count < 2)
+        {
+            throw new ArgumentException($"Label column '{labelColumnName}' is a key with {key.Count} value(s); at least two classes are needed.", nameof(labelColumnName));
+        }
+
+        var count = (int)key.Count;
+        if (column.Annotations.Schema.GetColumnOrNull("KeyValues") is not { } annotation)
+        {
+            return Enumerable.Range(1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        }
+
+        if (annotation.Type is not VectorDataViewType { ItemType: TextDataViewType } valuesType)
+        {
+            throw new ArgumentException($"Label column '{labelColumnName}' has key values of type {annotation.Type}; text key values (as MapValueToKey makes from strings) are supported.", nameof(labelColumnName));
+        }
+
+        if (valuesType.Size != count)
+        {
+            throw new ArgumentException($"Label column '{labelColumnName}': its key type has {count} values but its key-value annotation lists {valuesType.Size}.", nameof(labelColumnName));
+        }
+
+        VBuffer<ReadOnlyMemory<char>> values = default;
+        column.GetKeyValues(ref values);
+        var names = values.DenseValues().Select(v => v.ToString()).ToList();
+        var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Label column '{labelColumnName}': the key value '{duplicate.Key}' appears {duplicate.Count()} times.", nameof(labelColumnName));
+        }
+
+        return names;
+    }
+
+    /// <summary>Returns the size the network sees: the configured resize, else the one size all images share.</summary>
+    public static (int Height, int Width) ImageSize(IDataView data, DataViewSchema.Column imageColumn, ReparamConvTrainerOptions options)
+    {
+        if (options.ImageWidth is { } width && options.ImageHeight is { } height)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width, nameof(options.ImageWidth));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height, nameof(options.ImageHeight));
+            return (height, width);
+        }
+
+        if (options.ImageWidth is not null || options.ImageHeight is not null)
+        {
+            throw new ArgumentException($"Set both ImageWidth and ImageHeight, or neither (got {options.ImageWidth?.ToString() ?? "null"} x {options.ImageHeight?.ToString() ?? "null"}).", nameof(options));
+        }
+
+        return CommonImageSize(data, imageColumn);
+    }
+
+    private static (int Height, int Width) CommonImageSize(IDataView data, DataViewSchema.Column imageColumn)
+    {
+        using var cursor = data.GetRowCursor([imageColumn]);
+        var getImage = cursor.GetGetter<MLImage>(imageColumn);
+        MLImage image = null!;
+        (int Height, int Width)? first = null;
+        var row = 0;
+        while (cursor.MoveNext())
+        {
+            getImage(ref image);
+            if (image is null)
+            {
+                throw new ArgumentException($"Image column '{imageColumn.Name}': row {row} has no image.");
+            }
+
+            var size = (image.Height, image.Width);
+            first ??= size;
+            if (size != first)
+            {
+                throw new ArgumentException($"Image column '{imageColumn.Name}': row {row} is {size.Width}x{size.Height} but row 0 is {first.Value.Width}x{first.Value.Height}; set ImageWidth and ImageHeight to resize all images to one size.");
+            }
+
+            row++;
+        }
+
+        if (first is null)
+        {
+            throw new ArgumentException("The training data has no rows.");
+        }
+
+        return first.Value;
+    }
+
+    private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return schema.GetColumnOrNull(name)
+            ?? throw new ArgumentException($"{role} column '{name}' was not found in the input data; its columns are: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.", name);
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Folding;
+using Microsoft.ML.Reparam.Models;
+using Microsoft.ML.Reparam.Onnx;
+using Microsoft.ML.Reparam.Training;
+using Microsoft.ML.Runtime;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam;
+
+/// <summary>
+/// Trains a reparameterizable CNN image classifier with TorchSharp, folds it exactly into a plain CNN, checks the
+/// fold and the ONNX export on held-back images, and returns a transformer that scores the plain CNN through
+/// ONNX Runtime with stock ML.NET transformers.
+/// </summary>
+public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
+{
+    private readonly IHostEnvironment _environment;
+    private readonly ReparamConvTrainerOptions _options;
+
+    internal ReparamConvTrainer(IHostEnvironment environment, ReparamConvTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        OptionsCheck.Validate(options);
+        _environment = environment;
+        _options = options;
+    }
+
+    /// <summary>Trains, folds, checks and exports.</summary>
+    /// <param name="input">Training data with the image and key label columns.</param>
+    /// <returns>The fitted transformer.</returns>
+    /// <exception cref="ArgumentException">A column is missing or has the wrong type, or the data is unusable (the message names the column, row and value).</exception>
+    /// <exception cref="InvalidOperationException">The fold or the ONNX export is not exact within tolerance.</exception>
+    public ReparamConvTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var channel = _environment.Start(nameof(ReparamConvTrainer));
+        var mlContext = new MLContext(_options.Seed);
+        var images = ImageColumnReader.Read(mlContext, input, _options);
+        var (train, check) = HoldBack(images.Data);
+        channel.Info(MessageSensitivity.None, $"ReparamConv: {train.Count} training images {train.Channels}x{train.Height}x{train.Width}, {images.ClassNames.Count} classes, {check.Count} held back for the fold check, block kind {_options.BlockKind}.");
+
+        manual_seed(_options.Seed);
+        var model = new VggClassifier(Architecture(train), _options.BlockKind);
+        try
+        {
+            var progress = new ChannelProgress(channel, _options.Progress);
+            var training = TrainingLoop.Train(model, train, Settings(), progress, _options.CancellationToken);
+
+            var network = NetworkFolder.Fold(model);
+            var onnx = OnnxExporter.Export(network, ExportOptions(images));
+            var report = FoldCheck.Measure(model, network, onnx, check, _options);
+            channel.Info(MessageSensitivity.None, $"ReparamConv: fold {report.Fold}, ONNX max abs {report.OnnxMaxAbsError:E2} on {report.Images} held-back images.");
+            FoldCheck.ThrowIfInexact(report, _options.FoldTolerance);
+
+            var onnxPath = Path.Combine(Directory.CreateTempSubdirectory("reparam-").FullName, "model.onnx");
+            File.WriteAllBytes(onnxPath, onnx);
+            var scoring = ScoringChain.Create(_environment, mlContext, input, images, onnxPath, _options);
+            var retained = _options.RetainTrainedNetwork ? model : null;
+            return new ReparamConvTransformer(scoring, onnx, onnxPath, network, report, training, images, _options, retained);
+        }
+        finally
+        {
+            if (!_options.RetainTrainedNetwork)
+            {
+                model.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Returns the input shape with the score and predicted-label columns added.</summary>
+    /// <param name="inputSchema">The input shape.</param>
+    /// <returns>The output shape.</returns>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (!inputSchema.Any(c => c.Name == _options.ImageColumnName))
+        {
+            throw new ArgumentException($"Image column '{_options.ImageColumnName}' was not found in the input schema.", nameof(inputSchema));
+        }
+
+        if (!inputSchema.Any(c => c.Name == _options.LabelColumnName && c.IsKey))
+        {
+            throw new ArgumentException($"Label column '{_options.LabelColumnName}' was not found in the input schema or is not a key type.", nameof(inputSchema));
+        }
+
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        columns[_options.ScoreColumnName] = OutputShape.Column(_options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
+        columns[_options.PredictedLabelColumnName] = OutputShape.Column(_options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, isKey: true);
+        return new SchemaShape(columns.Values);
+    }
+
+    private (ImageTensorDataset Train, ImageTensorDataset Check) HoldBack(ImageTensorDataset data)
+    {
+        var count = Math.Clamp(_options.FoldCheckImages, 1, Math.Max(1, data.Count / 10));
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        new Random(_options.Seed + 17).Shuffle(order);
+        return (data.Subset(order[count..]), data.Subset(order[..count]));
+    }
+
+    private ClassifierArchitecture Architecture(ImageTensorDataset data) =>
+        new(data.Channels, data.Height, data.Width, data.ClassCount, _options.StageWidths, _options.StageDepths, _options.StageStrides, _options.KernelSize);
+
+    private TrainingSettings Settings() => new()
+    {
+        Epochs = _options.Epochs,
+        BatchSize = _options.BatchSize,
+        Optimizer = _options.Optimizer,
+        LearningRate = _options.LearningRate,
+        Momentum = _options.Momentum,
+        WeightDecay = _options.WeightDecay,
+        WarmupEpochs = _options.WarmupEpochs,
+        LabelSmoothing = _options.LabelSmoothing,
+        RandomCropPadding = _options.RandomCropPadding,
+        HorizontalFlip = _options.HorizontalFlip,
+        ValidationFraction = _options.ValidationFraction,
+        Seed = _options.Seed,
+        InputMean = _options.InputMean,
+        InputStd = _options.InputStd,
+        GpuDeviceId = _options.GpuDeviceId,
+        FallbackToCpu = _options.FallbackToCpu ?? true,
+    };
+
+    private OnnxExportOptions ExportOptions(ImageInput images) => new()
+    {
+        InputName = images.PixelColumnName,
+        OutputName = _options.ScoreColumnName,
+        LogitsOutputName = ScoringChain.LogitsColumnName,
+        AppendSoftmax = true,
+        BatchSize = 1,
+        InputMean = _options.InputMean.Length == 0 ? null : _options.InputMean,
+        InputStd = _options.InputStd.Length == 0 ? null : _options.InputStd,
+    };
+
+    private sealed class ChannelProgress(IChannel channel, IProgress<TrainingProgress>? user) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            channel.Info(MessageSensitivity.None, $"ReparamConv: {value}");
+            user?.Report(value);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.ML;
+
+// Usage: StockMLNetConsumer MODEL.zip IMAGES.tsv
+// IMAGES.tsv: one "path<TAB>label" line per image; relative paths are relative to the TSV's folder. The model's input is an "ImagePath" text column; its outputs are
+// "PredictedLabel" (the class name) and "Score" (the class probabilities), read the way any ML.NET user reads them.
+// Prints {"images":N,"accuracy":A,"predictions":[...],"maxScores":[...]} as JSON.
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("Usage: StockMLNetConsumer MODEL.zip IMAGES.tsv");
+    return 2;
+}
+
+var mlContext = new MLContext(seed: 0);
+var model = mlContext.Model.Load(args[0], out _);
+var rows = File.ReadAllLines(args[1])
+    .Where(line => line.Length > 0)
+    .Select(line => line.Split('\t'))
+    .Select(parts => new ImageRow { ImagePath = Path.GetFullPath(parts[0], Path.GetDirectoryName(Path.GetFullPath(args[1]))!), Label = parts[1] })
+    .ToList();
+var scored = model.Transform(mlContext.Data.LoadFromEnumerable(rows));
+var results = mlContext.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false).ToList();
+
+var predictions = results.Select(r => r.PredictedLabel).ToList();
+var correct = predictions.Where((p, i) => p == rows[i].Label).Count();
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    images = rows.Count,
+    accuracy = rows.Count == 0 ? 0 : (double)correct / rows.Count,
+    predictions,
+    maxScores = results.Select(r => r.Score.Max()),
+}));
+return 0;
+
+internal sealed class ImageRow
+{
+    public string ImagePath { get; set; } = string.Empty;
+
+    public string Label { get; set; } = string.Empty;
+}
+
+internal sealed class Prediction
+{
+    public string PredictedLabel { get; set; } = string.Empty;
+
+    public float[] Score { get; set; } = [];
+}
