@@ -16,10 +16,7 @@ internal static class OptionsCheck
             throw new ArgumentOutOfRangeException(nameof(options), options.ColorChannels, $"{nameof(options.ColorChannels)} must be 1 (grayscale) or 3 (RGB).");
         }
 
-        if (!Enum.IsDefined(options.BlockKind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BlockKind, $"Unknown {nameof(options.BlockKind)}.");
-        }
+        options.BlockSpec.Validate();
 
         if (options.FoldCheckImages < 1)
         {

@@ -40,10 +40,10 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         var mlContext = new MLContext(_options.Seed);
         var images = ImageColumnReader.Read(mlContext, input, _options);
         var (train, check) = HoldBack(images.Data);
-        channel.Info(MessageSensitivity.None, $"ReparamConv: {train.Count} training images {train.Channels}x{train.Height}x{train.Width}, {images.ClassNames.Count} classes, {check.Count} held back for the fold check, block kind {_options.BlockKind}.");
+        channel.Info(MessageSensitivity.None, $"ReparamConv: {train.Count} training images {train.Channels}x{train.Height}x{train.Width}, {images.ClassNames.Count} classes, {check.Count} held back for the fold check, block {_options.BlockSpec.Name}.");
 
         manual_seed(_options.Seed);
-        var model = new VggClassifier(Architecture(train), _options.BlockKind);
+        var model = new VggClassifier(Architecture(train), _options.BlockSpec);
         try
         {
             var progress = new ChannelProgress(channel, _options.Progress);

@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Blocks.Nkr;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Training;
 
@@ -30,6 +31,15 @@ public sealed class ReparamConvTrainerOptions
 
     /// <summary>Gets or sets how each convolution trains; the deployed network is the same plain CNN for every kind.</summary>
     public BlockKind BlockKind { get; set; } = BlockKind.RepVgg;
+
+    /// <summary>Gets or sets the kernel generator network of <see cref="BlockKind.Nkr"/> (required there) or <see cref="BlockKind.Orepa"/> (optional) blocks.</summary>
+    public KernelGenerator KernelGenerator { get; set; }
+
+    /// <summary>Gets or sets k, the parallel K×K branches of <see cref="BlockKind.MobileOne"/> blocks.</summary>
+    public int MobileOneBranches { get; set; } = 4;
+
+    /// <summary>Gets the block kind with its options.</summary>
+    internal BlockSpec BlockSpec => new(BlockKind, KernelGenerator, MobileOneBranches);
 
     /// <summary>Gets or sets the output channels of each stage.</summary>
     public int[] StageWidths { get; set; } = [32, 64, 128];

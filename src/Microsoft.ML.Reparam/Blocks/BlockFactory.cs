@@ -1,3 +1,5 @@
+using Microsoft.ML.Reparam.Blocks.Nkr;
+using Microsoft.ML.Reparam.Blocks.Online;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Blocks;
@@ -6,13 +8,24 @@ namespace Microsoft.ML.Reparam.Blocks;
 public static class BlockFactory
 {
     /// <summary>Creates a block that folds into a convolution of <paramref name="geometry"/>.</summary>
-    /// <param name="kind">The block kind.</param>
+    /// <param name="spec">The block kind and its options.</param>
     /// <param name="geometry">The folded convolution's shape.</param>
     /// <returns>A module that also implements <see cref="IReparamBlock"/>.</returns>
-    public static nn.Module<Tensor, Tensor> Create(BlockKind kind, ConvGeometry geometry) => kind switch
+    public static nn.Module<Tensor, Tensor> Create(BlockSpec spec, ConvGeometry geometry)
     {
-        BlockKind.Plain => new ConvBn(geometry),
-        BlockKind.RepVgg => new RepVggBlock(geometry),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown block kind '{kind}'."),
-    };
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        return spec.Kind switch
+        {
+            BlockKind.Plain => new ConvBn(geometry),
+            BlockKind.RepVgg => new RepVggBlock(geometry),
+            BlockKind.Acb => new AcbBlock(geometry),
+            BlockKind.Dbb => new DbbBlock(geometry),
+            BlockKind.MobileOne => new MobileOneBlock(geometry, spec.MobileOneBranches),
+            BlockKind.Ecb => new EcbBlock(geometry),
+            BlockKind.Orepa => new GeneratedKernelBlock(new OrepaKernel(geometry), KernelGenerators.CreateOrNull(spec.Generator, geometry)),
+            BlockKind.Nkr => new GeneratedKernelBlock(new BaseKernels(geometry), KernelGenerators.CreateOrNull(spec.Generator, geometry)),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, $"Unknown block kind '{spec.Kind}'."),
+        };
+    }
 }

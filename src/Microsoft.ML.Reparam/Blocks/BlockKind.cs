@@ -8,4 +8,22 @@ public enum BlockKind
 
     /// <summary>RepVGG: K×K, 1×1 and identity branches, each with batch norm.</summary>
     RepVgg,
+
+    /// <summary>ACB: K×K, 1×K and K×1 branches, each with batch norm.</summary>
+    Acb,
+
+    /// <summary>DBB: K×K, 1×1, 1×1 → average pooling and 1×1 → K×K branches, each with batch norm.</summary>
+    Dbb,
+
+    /// <summary>MobileOne-style: k parallel K×K branches, a 1×1 branch and identity, each with batch norm.</summary>
+    MobileOne,
+
+    /// <summary>ECB (edge-oriented, no batch norm): K×K, expand–squeeze and Sobel-x/Sobel-y/Laplacian branches.</summary>
+    Ecb,
+
+    /// <summary>OREPA (online): six linear branches scaled per channel and squeezed into one kernel every step, then one batch norm.</summary>
+    Orepa,
+
+    /// <summary>Non-linear kernel reparameterization: base kernels passed through a kernel generator network (<see cref="BlockSpec.Generator"/>), then batch norm.</summary>
+    Nkr,
 }

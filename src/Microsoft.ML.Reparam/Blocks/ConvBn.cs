@@ -13,12 +13,20 @@ public sealed class ConvBn : nn.Module<Tensor, Tensor>, IReparamBlock
     /// <param name="geometry">Channels, stride and groups of the branch.</param>
     /// <param name="kernelSize">The branch's own kernel size (1 for a 1×1 branch); padding is kernelSize / 2.</param>
     public ConvBn(ConvGeometry geometry, int? kernelSize = null)
+        : this(geometry, kernelSize ?? geometry.KernelSize, kernelSize ?? geometry.KernelSize)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ConvBn"/> class with a rectangular kernel (ACB's 1×K and K×1 branches).</summary>
+    /// <param name="geometry">Channels, stride and groups of the branch.</param>
+    /// <param name="kernelHeight">Kernel rows (odd); padding is kernelHeight / 2.</param>
+    /// <param name="kernelWidth">Kernel columns (odd); padding is kernelWidth / 2.</param>
+    public ConvBn(ConvGeometry geometry, int kernelHeight, int kernelWidth)
         : base(nameof(ConvBn))
     {
         geometry.Validate();
-        var size = kernelSize ?? geometry.KernelSize;
-        Geometry = geometry with { KernelSize = size };
-        _conv = nn.Conv2d(geometry.InChannels, geometry.OutChannels, size, stride: geometry.Stride, padding: size / 2, groups: geometry.Groups, bias: false);
+        Geometry = geometry with { KernelSize = Math.Max(kernelHeight, kernelWidth) };
+        _conv = nn.Conv2d(geometry.InChannels, geometry.OutChannels, (kernelHeight, kernelWidth), stride: (geometry.Stride, geometry.Stride), padding: (kernelHeight / 2, kernelWidth / 2), groups: geometry.Groups, bias: false);
         _norm = nn.BatchNorm2d(geometry.OutChannels);
         RegisterComponents();
     }

@@ -105,4 +105,68 @@ public static class KernelAlgebra
 
         return (kernel.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());
     }
+
+    /// <summary>Applies an eval-mode batch norm to a folded (kernel, bias) pair: <c>W·γ/σ</c>, <c>(b − μ)·γ/σ + β</c>.</summary>
+    /// <param name="folded">The kernel and bias before the batch norm.</param>
+    /// <param name="norm">The batch norm.</param>
+    /// <returns>The kernel and bias after it.</returns>
+    public static (Tensor Kernel, Tensor Bias) ThenBatchNorm((Tensor Kernel, Tensor Bias) folded, BatchNorm2d norm)
+    {
+        ArgumentNullException.ThrowIfNull(norm);
+        using var scope = NewDisposeScope();
+        var (scale, shift) = BatchNormAffine(norm);
+        var kernel = folded.Kernel * scale.reshape(-1, 1, 1, 1);
+        var bias = (folded.Bias * scale) + shift;
+        return (kernel.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Merges a 1×1 convolution (kernel A [M, C_in/g, 1, 1], bias a) followed by a K×K convolution with the same groups
+    /// (kernel B [C_out, M/g, K, K], bias b) into one K×K convolution (docs/folding.md, eq. F5):
+    /// <c>W[o,i] = Σ_m B[o,m]·A[m,i]</c> within each group, <c>bias[o] = b[o] + Σ_{m,h,w} B[o,m,h,w]·a[m]</c>.
+    /// Exact when the intermediate map is padded with its own bias value a (not zeros), as <see cref="BatchNormAndPad"/> does.
+    /// </summary>
+    /// <param name="first">The 1×1 kernel and bias (bias may be null for none).</param>
+    /// <param name="second">The K×K kernel and bias (bias may be null for none).</param>
+    /// <param name="groups">The groups of both convolutions.</param>
+    /// <returns>The merged kernel [C_out, C_in/g, K, K] and bias [C_out].</returns>
+    public static (Tensor Kernel, Tensor Bias) ComposeSequential((Tensor Kernel, Tensor? Bias) first, (Tensor Kernel, Tensor? Bias) second, int groups)
+    {
+        using var scope = NewDisposeScope();
+        var (a, b) = (first.Kernel, second.Kernel);
+        var (m, inPerGroup, outChannels, size) = (a.shape[0], a.shape[1], b.shape[0], b.shape[2]);
+        var merged = einsum("gmi,gomhw->goihw", a.reshape(groups, m / groups, inPerGroup), b.reshape(groups, outChannels / groups, m / groups, size, size))
+            .reshape(outChannels, inPerGroup, size, size);
+        var bias = second.Bias ?? zeros(outChannels, dtype: b.dtype, device: b.device);
+        if (first.Bias is { } firstBias)
+        {
+            var carried = einsum("gom,gm->go", b.sum([2, 3]).reshape(groups, outChannels / groups, m / groups), firstBias.reshape(groups, m / groups)).reshape(outChannels);
+            bias = bias + carried;
+        }
+
+        return (merged.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Merges a 1×1 convolution (kernel A [C_out, C_in/g, 1, 1], bias a) followed by a depthwise K×K filter per output
+    /// channel (D [C_out, 1, K, K], bias d) into one K×K convolution (eq. F6): <c>W[o,i] = D[o]·A[o,i]</c>,
+    /// <c>bias[o] = d[o] + a[o]·Σ D[o]</c>. Average pooling is the depthwise filter 1/K²; ECB's Sobel and Laplacian
+    /// branches are fixed filters times a learned per-channel scale. Exact with bias-valued padding, as above.
+    /// </summary>
+    /// <param name="first">The 1×1 kernel and bias (bias may be null).</param>
+    /// <param name="depthwise">The per-channel filters and bias (bias may be null).</param>
+    /// <returns>The merged kernel and bias.</returns>
+    public static (Tensor Kernel, Tensor Bias) ComposeDepthwise((Tensor Kernel, Tensor? Bias) first, (Tensor Kernel, Tensor? Bias) depthwise)
+    {
+        using var scope = NewDisposeScope();
+        var merged = first.Kernel * depthwise.Kernel; // [O, I, 1, 1] * [O, 1, K, K] broadcasts to [O, I, K, K]
+        var outChannels = first.Kernel.shape[0];
+        var bias = depthwise.Bias ?? zeros(outChannels, dtype: merged.dtype, device: merged.device);
+        if (first.Bias is { } firstBias)
+        {
+            bias = bias + (firstBias * depthwise.Kernel.sum([1, 2, 3]));
+        }
+
+        return (merged.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());
+    }
 }

@@ -44,9 +44,9 @@ public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwor
 
     /// <summary>Initializes a new instance of the <see cref="VggClassifier"/> class with blocks of one kind.</summary>
     /// <param name="architecture">The deployed shape.</param>
-    /// <param name="kind">The block kind used at every position.</param>
-    public VggClassifier(ClassifierArchitecture architecture, BlockKind kind)
-        : this(architecture, geometry => BlockFactory.Create(kind, geometry))
+    /// <param name="spec">The block kind (and its options) used at every position.</param>
+    public VggClassifier(ClassifierArchitecture architecture, BlockSpec spec)
+        : this(architecture, geometry => BlockFactory.Create(spec, geometry))
     {
     }
 

@@ -19,24 +19,39 @@ public sealed class FoldExactnessTests
         [8, 8, 2, 8],   // depthwise, stride 2
     ];
 
+    public static IEnumerable<object[]> SpecsAndShapes =>
+        TestModels.AllSpecs.SelectMany(spec => Shapes.Select(shape => (object[])[spec.Name, .. shape]));
+
+    public static IEnumerable<object[]> SpecNames => TestModels.AllSpecs.Select(spec => (object[])[spec.Name]);
+
     [TestMethod]
-    [DynamicData(nameof(Shapes))]
-    public void RepVggBlockFoldsExactly(int inChannels, int outChannels, int stride, int groups)
+    [DynamicData(nameof(SpecsAndShapes))]
+    public void BlockFoldsExactly(string spec, int inChannels, int outChannels, int stride, int groups)
     {
-        AssertBlockFoldsExactly(BlockKind.RepVgg, new ConvGeometry(inChannels, outChannels, 3, stride, groups));
+        AssertBlockFoldsExactly(TestModels.Spec(spec), new ConvGeometry(inChannels, outChannels, 3, stride, groups));
     }
 
     [TestMethod]
-    [DynamicData(nameof(Shapes))]
-    public void PlainBlockFoldsExactly(int inChannels, int outChannels, int stride, int groups)
+    [DynamicData(nameof(SpecNames))]
+    public void BlockWithFiveByFiveKernelFoldsExactly(string spec)
     {
-        AssertBlockFoldsExactly(BlockKind.Plain, new ConvGeometry(inChannels, outChannels, 3, stride, groups));
+        AssertBlockFoldsExactly(TestModels.Spec(spec), new ConvGeometry(4, 4, 5, 1, 1));
+        AssertBlockFoldsExactly(TestModels.Spec(spec), new ConvGeometry(4, 6, 5, 2, 2));
     }
 
     [TestMethod]
-    public void RepVggBlockWithFiveByFiveKernelFoldsExactly()
+    [DynamicData(nameof(SpecNames))]
+    public void FoldedClassifierHasExactlyThePlainModelsShapeAndParameterCount(string spec)
     {
-        AssertBlockFoldsExactly(BlockKind.RepVgg, new ConvGeometry(4, 4, 5, 1, 1));
+        using var scope = NewDisposeScope();
+        var architecture = new ClassifierArchitecture(1, 12, 12, 5, [8, 16], [2, 2], [1, 2]);
+        using var plainModel = new VggClassifier(architecture, BlockKind.Plain);
+        using var model = new VggClassifier(architecture, TestModels.Spec(spec));
+        var expected = NetworkFolder.Fold(plainModel);
+        var actual = NetworkFolder.Fold(model);
+
+        Assert.AreEqual(expected.ParameterCount, actual.ParameterCount);
+        CollectionAssert.AreEqual(expected.Layers.Select(Describe).ToList(), actual.Layers.Select(Describe).ToList());
     }
 
     [TestMethod]
@@ -60,12 +75,18 @@ public sealed class FoldExactnessTests
         Assert.AreEqual(expected, plain.ParameterCount);
     }
 
-    private static void AssertBlockFoldsExactly(BlockKind kind, ConvGeometry geometry)
+    private static string Describe(PlainLayer layer) => layer switch
+    {
+        PlainConv conv => $"conv {conv.OutChannels}x{conv.InChannelsPerGroup}/{conv.Groups} k{conv.KernelSize} s{conv.Stride} p{conv.Padding}",
+        _ => layer.GetType().Name,
+    };
+
+    private static void AssertBlockFoldsExactly(BlockSpec kind, ConvGeometry geometry)
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
         using var block = BlockFactory.Create(kind, geometry);
-        TestModels.RandomizeBatchNorm(block);
+        TestModels.Randomize(block);
         block.eval();
         var input = randn(2, geometry.InChannels, 9, 9);
 

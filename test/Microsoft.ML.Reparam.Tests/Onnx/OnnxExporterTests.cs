@@ -14,13 +14,14 @@ public sealed class OnnxExporterTests
 {
     private static readonly ClassifierArchitecture Small = new(3, 10, 10, 4, [6, 12], [2, 1], [1, 2]);
 
+    public static IEnumerable<object[]> SpecNames => TestModels.AllSpecs.Select(spec => (object[])[spec.Name]);
+
     [TestMethod]
-    [DataRow(BlockKind.Plain)]
-    [DataRow(BlockKind.RepVgg)]
-    public void ExportedGraphMatchesTheFoldedAndTheUnfoldedModel(BlockKind kind)
+    [DynamicData(nameof(SpecNames))]
+    public void ExportedGraphMatchesTheFoldedAndTheUnfoldedModel(string spec)
     {
         using var scope = NewDisposeScope();
-        var (model, plain) = FoldedModel(kind);
+        var (model, plain) = FoldedModel(TestModels.Spec(spec));
         using (model)
         using (var folded = new PlainNetworkModule(plain))
         using (var runner = new OnnxModelRunner(OnnxExporter.Export(plain, new OnnxExportOptions())))
@@ -106,11 +107,12 @@ public sealed class OnnxExporterTests
         StringAssert.Contains(batch.Message, "BatchSize");
     }
 
-    private static (VggClassifier Model, PlainNetwork Plain) FoldedModel(BlockKind kind)
+    private static (VggClassifier Model, PlainNetwork Plain) FoldedModel(BlockSpec kind)
     {
         manual_seed(21);
         var model = new VggClassifier(Small, kind);
-        TestModels.RandomizeBatchNorm(model);
+        TestModels.Randomize(model);
+        model.eval();
         return (model, NetworkFolder.Fold(model));
     }
 }
