@@ -17,6 +17,7 @@ internal static class OptionsCheck
         }
 
         options.BlockSpec.Validate();
+        options.KernelReactivation?.Validate();
 
         if (options.FoldCheckImages < 1)
         {

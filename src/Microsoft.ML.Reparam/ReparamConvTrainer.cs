@@ -4,6 +4,7 @@ using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Models;
 using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Training;
+using Microsoft.ML.Reparam.Training.Reactivation;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
@@ -47,7 +48,8 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         try
         {
             var progress = new ChannelProgress(channel, _options.Progress);
-            var training = TrainingLoop.Train(model, train, Settings(), progress, _options.CancellationToken);
+            var reactivation = _options.KernelReactivation is { } reactivationOptions ? new KernelReactivation(reactivationOptions) : null;
+            var training = TrainingLoop.Train(model, train, Settings(reactivation), progress, _options.CancellationToken);
 
             var network = NetworkFolder.Fold(model);
             var onnx = OnnxExporter.Export(network, ExportOptions(images));
@@ -59,7 +61,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
             File.WriteAllBytes(onnxPath, onnx);
             var scoring = ScoringChain.Create(_environment, mlContext, input, images, onnxPath, _options);
             var retained = _options.RetainTrainedNetwork ? model : null;
-            return new ReparamConvTransformer(scoring, onnx, onnxPath, network, report, training, images, _options, retained);
+            return new ReparamConvTransformer(scoring, onnx, onnxPath, network, report, training, reactivation?.Events ?? [], images, _options, retained);
         }
         finally
         {
@@ -103,8 +105,9 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
     private ClassifierArchitecture Architecture(ImageTensorDataset data) =>
         new(data.Channels, data.Height, data.Width, data.ClassCount, _options.StageWidths, _options.StageDepths, _options.StageStrides, _options.KernelSize);
 
-    private TrainingSettings Settings() => new()
+    private TrainingSettings Settings(ITrainingHook? reactivation) => new()
     {
+        Hooks = reactivation is null ? [] : [reactivation],
         Epochs = _options.Epochs,
         BatchSize = _options.BatchSize,
         Optimizer = _options.Optimizer,

@@ -2,6 +2,7 @@ using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Blocks.Nkr;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Training;
+using Microsoft.ML.Reparam.Training.Reactivation;
 
 namespace Microsoft.ML.Reparam;
 
@@ -94,6 +95,9 @@ public sealed class ReparamConvTrainerOptions
 
     /// <summary>Gets or sets the per-channel standard deviation pixels are divided by (inside the deployed graph); empty for none.</summary>
     public float[] InputStd { get; set; } = [];
+
+    /// <summary>Gets or sets kernel reactivation (off when null): every E epochs, weak kernels are rescaled to their filter's best kernel's L1 norm.</summary>
+    public KernelReactivationOptions? KernelReactivation { get; set; }
 
     /// <summary>Gets or sets the GPU to train on, or null for the MLContext's <c>GpuDeviceId</c>.</summary>
     public int? GpuDeviceId { get; set; }

@@ -3,6 +3,7 @@ using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Training;
+using Microsoft.ML.Reparam.Training.Reactivation;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam;
@@ -21,9 +22,10 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
     private readonly ITransformer _preprocessing;
     private readonly ReparamConvTrainerOptions _options;
 
-    internal ReparamConvTransformer(TransformerChain<ITransformer> scoring, byte[] onnxModel, string onnxPath, PlainNetwork network, FoldReport foldReport, TrainingResult training, ImageInput input, ReparamConvTrainerOptions options, nn.Module<Tensor, Tensor>? trainedNetwork)
+    internal ReparamConvTransformer(TransformerChain<ITransformer> scoring, byte[] onnxModel, string onnxPath, PlainNetwork network, FoldReport foldReport, TrainingResult training, IReadOnlyList<ReactivationEvent> reactivations, ImageInput input, ReparamConvTrainerOptions options, nn.Module<Tensor, Tensor>? trainedNetwork)
     {
         _preprocessing = input.Preprocessing;
+        Reactivations = reactivations;
         _options = options;
         TrainedNetwork = trainedNetwork;
         _scoring = scoring;
@@ -53,6 +55,9 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
 
     /// <summary>Gets the training history and best epoch.</summary>
     public TrainingResult Training { get; }
+
+    /// <summary>Gets the kernel reactivation events of training (empty when reactivation was off or never due).</summary>
+    public IReadOnlyList<ReactivationEvent> Reactivations { get; }
 
     /// <summary>Gets the class names (the label's key values), indexed like the score vector.</summary>
     public IReadOnlyList<string> ClassNames { get; }

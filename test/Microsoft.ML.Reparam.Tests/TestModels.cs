@@ -24,15 +24,7 @@ internal static class TestModels
     /// </summary>
     public static void Randomize(nn.Module module)
     {
-        using var scope = NewDisposeScope();
-        using (no_grad())
-        {
-            foreach (var parameter in module.parameters())
-            {
-                parameter.add_(randn_like(parameter) * 0.1f);
-            }
-        }
-
+        BatchNormStatistics.PerturbParameters(module);
         BatchNormStatistics.Randomize(module);
     }
 

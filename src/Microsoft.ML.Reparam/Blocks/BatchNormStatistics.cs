@@ -24,4 +24,17 @@ internal static class BatchNormStatistics
             }
         }
     }
+
+    /// <summary>Adds Gaussian noise of standard deviation <paramref name="scale"/> to every parameter, so that zero-initialised layers (generator outputs) and tiny scales (ECB) are exercised.</summary>
+    /// <param name="module">The module whose parameters are changed.</param>
+    /// <param name="scale">The noise's standard deviation.</param>
+    public static void PerturbParameters(nn.Module module, float scale = 0.1f)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var parameter in module.parameters())
+        {
+            parameter.add_(randn_like(parameter) * scale);
+        }
+    }
 }

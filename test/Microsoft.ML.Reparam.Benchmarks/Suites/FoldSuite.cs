@@ -4,6 +4,7 @@ using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Models;
 using Microsoft.ML.Reparam.Onnx;
+using Microsoft.ML.Reparam.Plain;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Benchmarks.Suites;
@@ -27,7 +28,8 @@ internal sealed class FoldSuite : IBenchmarkSuite
         var configs = BenchmarkModels.AllBlockConfigs();
         var architecture = BenchmarkModels.Classifier();
         var blocks = configs.Select(config => MeasureErrors(config, architecture)).ToList();
-        var plainOnnx = ExportFolded(BenchmarkModels.Find(nameof(BlockKind.Plain)), architecture, seed: 0).Onnx;
+        var (plainModel, plainOnnx, _) = ExportFolded(BenchmarkModels.Find(nameof(BlockKind.Plain)), architecture, seed: 0);
+        plainModel.Dispose();
         var latency = new List<LatencyRow>();
         foreach (var batch in new[] { 1, 64 })
         {
@@ -61,6 +63,7 @@ internal sealed class FoldSuite : IBenchmarkSuite
 
             using (block)
             {
+                BatchNormStatistics.PerturbParameters(block);
                 BatchNormStatistics.Randomize(block);
                 block.eval();
                 using var noGrad = no_grad();
@@ -74,36 +77,38 @@ internal sealed class FoldSuite : IBenchmarkSuite
             }
         }
 
-        var (model, onnx) = ExportFolded(config, architecture, seed: 5);
+        var (model, onnx, plain) = ExportFolded(config, architecture, seed: 5);
         using (model)
         using (var scope = NewDisposeScope())
+        using (var folded = new PlainNetworkModule(plain))
         using (var runner = new OnnxModelRunner(onnx))
         {
             manual_seed(12);
             var input = randn(4, architecture.InputChannels, architecture.Height, architecture.Width);
             using var noGrad = no_grad();
-            var expected = model.forward(input);
+            var expected = folded.forward(input);
             var actual = tensor(runner.Run(input.data<float>().ToArray(), [4, architecture.InputChannels, architecture.Height, architecture.Width])).reshape(expected.shape);
             var onnxError = FoldVerifier.Compare(expected, actual);
-            Console.WriteLine($"{config.Name}: fold max abs {maxAbs:E2} rel {maxRel:E2}, onnx max abs {onnxError.MaxAbsolute:E2}");
-            return new BlockErrors(config.Name, maxAbs, maxRel, onnxError.MaxAbsolute, supported);
+            var classifierFold = FoldVerifier.Compare(model.forward(input), expected);
+            Console.WriteLine($"{config.Name}: fold max abs {maxAbs:E2} rel {maxRel:E2}, classifier fold rel {classifierFold.MaxRelative:E2}, onnx max abs {onnxError.MaxAbsolute:E2}");
+            return new BlockErrors(config.Name, maxAbs, maxRel, classifierFold.MaxRelative, onnxError.MaxAbsolute, onnxError.MaxRelative, plain.ParameterCount, supported);
         }
     }
 
-    private static (VggClassifier Model, byte[] Onnx) ExportFolded(BlockConfig config, ClassifierArchitecture architecture, int seed)
+    private static (VggClassifier Model, byte[] Onnx, PlainNetwork Plain) ExportFolded(BlockConfig config, ClassifierArchitecture architecture, int seed)
     {
         manual_seed(seed);
         var model = new VggClassifier(architecture, config.CreateBlock);
         BatchNormStatistics.Randomize(model);
         model.eval();
         var plain = NetworkFolder.Fold(model);
-        return (model, OnnxExporter.Export(plain, new OnnxExportOptions()));
+        return (model, OnnxExporter.Export(plain, new OnnxExportOptions()), plain);
     }
 
     private static LatencyRow MeasureLatency(BlockConfig config, ClassifierArchitecture architecture, byte[] plainOnnx, int batch, bool quick)
     {
         var (warmup, repeats) = quick ? (3, batch == 1 ? 30 : 5) : (10, batch == 1 ? 300 : 40);
-        var (model, onnx) = ExportFolded(config, architecture, seed: 5);
+        var (model, onnx, _) = ExportFolded(config, architecture, seed: 5);
         using (model)
         using (var folded = new OnnxModelRunner(onnx))
         using (var plain = new OnnxModelRunner(plainOnnx))
@@ -131,12 +136,12 @@ internal sealed class FoldSuite : IBenchmarkSuite
     {
         var text = new StringBuilder();
         text.AppendLine("## Fold and export error").AppendLine();
-        text.AppendLine("Random weights, randomized batch-norm statistics, eval mode. Fold error: block output vs `conv2d` with the equivalent kernel, worst over the shape cases listed; relative error is max|a−b| / max|a|. ONNX error: unfolded classifier (TorchSharp) vs its folded ONNX graph (ONNX Runtime), absolute.").AppendLine();
-        text.AppendLine("| kind | fold max abs | fold max rel | ONNX max abs | cases (in->out/stride/groups) |");
-        text.AppendLine("| --- | ---: | ---: | ---: | --- |");
+        text.AppendLine("Eval mode. Block fold error: one block with every parameter perturbed by N(0, 0.1²) noise and randomized batch-norm statistics, block output vs `conv2d` with its equivalent kernel, worst over the shape cases listed; relative error is max|a−b| / max|a|. Classifier: the whole classifier (initial weights, randomized batch-norm statistics) unfolded in TorchSharp vs folded in TorchSharp (relative), and the folded network in TorchSharp vs its ONNX export in ONNX Runtime (absolute and relative), on 4 random inputs.").AppendLine();
+        text.AppendLine("| kind | block fold max abs | block fold max rel | classifier fold max rel | ONNX max abs | ONNX max rel | folded parameters | cases (in->out/stride/groups) |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var b in blocks)
         {
-            text.AppendLine($"| {b.Kind} | {b.MaxAbsError:E2} | {b.MaxRelError:E2} | {b.OnnxMaxAbsError:E2} | {string.Join(", ", b.Cases)} |");
+            text.AppendLine($"| {b.Kind} | {b.MaxAbsError:E2} | {b.MaxRelError:E2} | {b.ClassifierFoldMaxRelError:E2} | {b.OnnxMaxAbsError:E2} | {b.OnnxMaxRelError:E2} | {b.FoldedParameters:N0} | {string.Join(", ", b.Cases)} |");
         }
 
         text.AppendLine().AppendLine($"## Latency (median ms per call), classifier {architecture.InputChannels}x{architecture.Height}x{architecture.Width}, widths [{string.Join(", ", architecture.StageWidths)}], depths [{string.Join(", ", architecture.StageDepths)}]").AppendLine();
@@ -150,7 +155,7 @@ internal sealed class FoldSuite : IBenchmarkSuite
         return text.ToString();
     }
 
-    private sealed record BlockErrors(string Kind, double MaxAbsError, double MaxRelError, double OnnxMaxAbsError, IReadOnlyList<string> Cases);
+    private sealed record BlockErrors(string Kind, double MaxAbsError, double MaxRelError, double ClassifierFoldMaxRelError, double OnnxMaxAbsError, double OnnxMaxRelError, long FoldedParameters, IReadOnlyList<string> Cases);
 
     private sealed record LatencyRow(string Kind, int Batch, double UnfoldedTorchMs, double FoldedOnnxMs, double PlainOnnxMs);
 }

@@ -100,11 +100,20 @@ internal sealed class TrainCostSuite : IBenchmarkSuite
         var architecture = BenchmarkModels.Classifier();
         var text = new StringBuilder();
         text.AppendLine($"Deployed classifier {architecture.InputChannels}x{architecture.Height}x{architecture.Width}, widths [{string.Join(", ", architecture.StageWidths)}], depths [{string.Join(", ", architecture.StageDepths)}]; SGD step on a batch of {BatchSize}; median of {steps} steps after {warmup} warm-up steps; peak RSS (VmHWM, reset after the model is built) minus the RSS at that point; one child process per configuration.").AppendLine();
-        text.AppendLine("| kind | step ms | peak RSS above baseline (MiB) | baseline RSS (MiB) |");
-        text.AppendLine("| --- | ---: | ---: | ---: |");
+        var plain = configs.FirstOrDefault(c => c.Kind == "Plain");
+        text.AppendLine("| kind | step ms | step time / plain | peak RSS above baseline (MiB) | baseline RSS (MiB) |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var c in configs)
         {
-            text.AppendLine($"| {c.Kind} | {c.StepMs:F1} | {c.PeakRssMb:F1} | {c.BaselineRssMb:F1} |");
+            var ratio = plain is null ? double.NaN : c.StepMs / plain.StepMs;
+            text.AppendLine($"| {c.Kind} | {c.StepMs:F1} | {ratio:F2} | {c.PeakRssMb:F1} | {c.BaselineRssMb:F1} |");
+        }
+
+        var dbb = configs.FirstOrDefault(c => c.Kind == "Dbb");
+        var orepa = configs.FirstOrDefault(c => c.Kind == "Orepa");
+        if (dbb is not null && orepa is not null)
+        {
+            text.AppendLine().AppendLine($"OREPA vs DBB in this run: step time {dbb.StepMs / orepa.StepMs:F2}x faster (goal ≥ 1.5x), peak memory above baseline {orepa.PeakRssMb / dbb.PeakRssMb:P0} of DBB's (goal ≤ 50%).");
         }
 
         return text.ToString();

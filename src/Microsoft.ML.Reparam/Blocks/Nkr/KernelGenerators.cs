@@ -13,9 +13,9 @@ public static class KernelGenerators
     {
         KernelGenerator.None => null,
         KernelGenerator.ActivationMlp => new ActivationMlpGenerator(geometry, Math.Min(3, geometry.KernelSize)),
-        KernelGenerator.SqueezeExcitation => new SqueezeExcitationGenerator(geometry),
+        KernelGenerator.SqueezeExcitation => new ChannelGateGenerator(geometry, maxPooling: false),
         KernelGenerator.SelfAttention => new SelfAttentionGenerator(geometry),
-        KernelGenerator.ChannelAttention => new ChannelAttentionGenerator(geometry),
+        KernelGenerator.ChannelAttention => new ChannelGateGenerator(geometry, maxPooling: true),
         KernelGenerator.SplitAttention => new SplitAttentionGenerator(geometry),
         KernelGenerator.GatedFeedForward => new GatedFeedForwardGenerator(geometry),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown kernel generator '{kind}'."),
