@@ -12,6 +12,14 @@ internal static class CatalogEnvironment
 {
     public static IHostEnvironment Of(object catalog)
     {
+        // Trainer catalogs implement ML.NET's internal IInternalCatalog explicitly; the other catalogs have an
+        // Environment property.
+        var internalCatalog = catalog.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "IInternalCatalog");
+        if (internalCatalog?.GetProperty("Environment")?.GetValue(catalog) is IHostEnvironment owner)
+        {
+            return owner;
+        }
+
         for (var type = catalog.GetType(); type is not null; type = type.BaseType)
         {
             var property = type.GetProperty("Environment", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly);
@@ -22,5 +30,22 @@ internal static class CatalogEnvironment
         }
 
         return new MLContext();
+    }
+
+    /// <summary>
+    /// Reads a device setting the MLContext keeps on its environment (<c>GpuDeviceId</c>, <c>FallbackToCpu</c>); ML.NET
+    /// exposes them to its own assemblies through an internal interface, so they are read by reflection.
+    /// </summary>
+    /// <typeparam name="T">The setting's value type.</typeparam>
+    /// <param name="environment">The catalog's environment.</param>
+    /// <param name="name">The property name.</param>
+    /// <returns>The value, or null when unset or not found.</returns>
+    public static T? Setting<T>(IHostEnvironment environment, string name)
+        where T : struct
+    {
+        var type = environment.GetType();
+        var property = type.GetProperty(name, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
+            ?? type.GetInterfaces().Select(i => i.GetProperty(name)).FirstOrDefault(p => p is not null);
+        return property?.GetValue(environment) is T value ? value : null;
     }
 }

@@ -122,8 +122,8 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         Seed = _options.Seed,
         InputMean = _options.InputMean,
         InputStd = _options.InputStd,
-        GpuDeviceId = _options.GpuDeviceId,
-        FallbackToCpu = _options.FallbackToCpu ?? true,
+        GpuDeviceId = _options.GpuDeviceId ?? CatalogEnvironment.Setting<int>(_environment, nameof(MLContext.GpuDeviceId)),
+        FallbackToCpu = _options.FallbackToCpu ?? CatalogEnvironment.Setting<bool>(_environment, nameof(MLContext.FallbackToCpu)) ?? true,
     };
 
     private OnnxExportOptions ExportOptions(ImageInput images) => new()
