@@ -45,6 +45,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
 
         manual_seed(_options.Seed);
         var model = new VggClassifier(Architecture(train), _options.BlockSpec);
+        var kept = false;
         try
         {
             var progress = new ChannelProgress(channel, _options.Progress);
@@ -60,14 +61,14 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
             var onnxPath = Path.Combine(Directory.CreateTempSubdirectory("reparam-").FullName, "model.onnx");
             File.WriteAllBytes(onnxPath, onnx);
             var scoring = ScoringChain.Create(_environment, mlContext, input, images, onnxPath, _options);
-            var retained = _options.RetainTrainedNetwork ? model : null;
-            return new ReparamConvTransformer(scoring, onnx, onnxPath, network, report, training, reactivation?.Events ?? [], images, _options, retained);
+            kept = _options.RetainTrainedNetwork;
+            return new ReparamConvTransformer(scoring, onnx, onnxPath, network, report, training, reactivation?.Events ?? [], images, _options, kept ? model : null);
         }
         finally
         {
-            if (!_options.RetainTrainedNetwork)
+            if (!kept)
             {
-                model.Dispose();
+                model.Dispose(); // also when the fit fails, retained or not
             }
         }
     }
