@@ -23,20 +23,39 @@ internal sealed class NkrStudySuite : IBenchmarkSuite
         var data = StudyData.Load(arguments);
         var epochs = arguments.Quick ? 1 : int.Parse(arguments.Get("epochs") ?? "3", CultureInfo.InvariantCulture);
         int[] seeds = arguments.Quick ? [1, 2] : [1, 2, 3];
-        var specs = BenchmarkModels.LinearSpecs.Concat(BenchmarkModels.NkrSpecs).ToList();
+        var specs = SelectSpecs(arguments.Get("configs"));
         var plan = from spec in specs
                    from seed in seeds
                    select ($"{spec.Name}-seed{seed}", (Func<object>)(() => RunOne(spec, data, epochs, seed)));
         var runs = new ResumableStudy(arguments).RunAll(plan.ToList());
-        var rows = runs.Select(r => new StudyRow(r["config"]!.GetValue<string>(), r["seed"]!.GetValue<int>(), r["testAccuracy"]!.GetValue<double>(), r["secondsPerEpoch"]!.GetValue<double>())).ToList();
+        var rows = runs.Select(r => new StudyRow(r["config"]!.GetValue<string>(), r["seed"]!.GetValue<int>(), r["testAccuracy"]!.GetValue<double>(), r["secondsPerEpoch"]!.GetValue<double>(), TrainLosses(r))).ToList();
         return new SuiteResult(new { dataset = data.Description, epochs, architecture = Architecture, runs = rows }, Markdown(rows, data, epochs));
+    }
+
+    /// <summary>Every linear kind and every NKR generator, or only those named in <c>--configs A,B</c>.</summary>
+    private static List<BlockSpec> SelectSpecs(string? names)
+    {
+        var all = BenchmarkModels.LinearSpecs.Concat(BenchmarkModels.NkrSpecs).ToList();
+        if (names is null)
+        {
+            return all;
+        }
+
+        return names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => all.FirstOrDefault(spec => string.Equals(spec.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ArgumentException($"--configs: unknown configuration '{name}'. Known: {string.Join(", ", all.Select(s => s.Name))}."))
+            .ToList();
     }
 
     private static StudyRow RunOne(BlockSpec spec, StudyData data, int epochs, int seed)
     {
         var result = ClassifierRun.Run(spec, Architecture, data, epochs, seed);
-        return new StudyRow(spec.Name, seed, result.TestAccuracy, result.SecondsPerEpoch);
+        return new StudyRow(spec.Name, seed, result.TestAccuracy, result.SecondsPerEpoch, [.. result.Training.History.Select(p => p.TrainLoss)]);
     }
+
+    /// <summary>Runs measured before the loss was recorded have none.</summary>
+    private static double[]? TrainLosses(System.Text.Json.Nodes.JsonObject run) =>
+        run["trainLossPerEpoch"]?.AsArray().Select(loss => loss!.GetValue<double>()).ToArray();
 
     private static string Markdown(IReadOnlyList<StudyRow> rows, StudyData data, int epochs)
     {
@@ -57,5 +76,5 @@ internal sealed class NkrStudySuite : IBenchmarkSuite
         return text.ToString();
     }
 
-    private sealed record StudyRow(string Config, int Seed, double TestAccuracy, double SecondsPerEpoch);
+    private sealed record StudyRow(string Config, int Seed, double TestAccuracy, double SecondsPerEpoch, double[]? TrainLossPerEpoch);
 }

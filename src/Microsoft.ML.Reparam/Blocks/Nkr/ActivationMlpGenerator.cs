@@ -5,12 +5,14 @@ namespace Microsoft.ML.Reparam.Blocks.Nkr;
 
 /// <summary>
 /// A. Activation MLP (docs/nkr.md, eq. A): the kernel [O, I, K, K] is read as O maps of I channels; two M×M
-/// convolutions over it with a GELU between, the second zero-initialised, added to the kernel: W' = W + C₂(GELU(C₁(W))).
+/// convolutions over it with a GELU between, the second zero-initialised, added to the kernel: W' = W + s·C₂(GELU(C₁(W))),
+/// s = 1/√(O·K²) because C₁ and C₂ are shared by all O filters and K² positions (eq. N2).
 /// </summary>
 public sealed class ActivationMlpGenerator : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d _first;
     private readonly Conv2d _second;
+    private readonly double _residualScale;
 
     /// <summary>Initializes a new instance of the <see cref="ActivationMlpGenerator"/> class.</summary>
     /// <param name="geometry">The kernel's shape.</param>
@@ -32,6 +34,7 @@ public sealed class ActivationMlpGenerator : nn.Module<Tensor, Tensor>
             _second.bias!.zero_();
         }
 
+        _residualScale = GeneratorLayers.ResidualScale(geometry.OutChannels * geometry.KernelSize * geometry.KernelSize);
         RegisterComponents();
     }
 
@@ -39,6 +42,6 @@ public sealed class ActivationMlpGenerator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor kernel)
     {
         using var scope = NewDisposeScope();
-        return (kernel + _second.forward(nn.functional.gelu(_first.forward(kernel)))).MoveToOuterDisposeScope();
+        return (kernel + (_residualScale * _second.forward(nn.functional.gelu(_first.forward(kernel))))).MoveToOuterDisposeScope();
     }
 }

@@ -13,6 +13,7 @@ public sealed class GatedFeedForwardGenerator : nn.Module<Tensor, Tensor>
     private readonly Linear _gate;
     private readonly Linear _value;
     private readonly Linear _output;
+    private readonly double _residualScale;
 
     /// <summary>Initializes a new instance of the <see cref="GatedFeedForwardGenerator"/> class.</summary>
     /// <param name="geometry">The kernel's shape.</param>
@@ -25,6 +26,7 @@ public sealed class GatedFeedForwardGenerator : nn.Module<Tensor, Tensor>
         _gate = nn.Linear(features, hidden);
         _value = nn.Linear(features, hidden);
         _output = GeneratorLayers.ZeroLinear(hidden, features);
+        _residualScale = GeneratorLayers.ResidualScale(geometry.OutChannels);
         RegisterComponents();
     }
 
@@ -35,6 +37,6 @@ public sealed class GatedFeedForwardGenerator : nn.Module<Tensor, Tensor>
         var tokens = kernel.flatten(1);
         var normed = _norm.forward(tokens);
         var update = _output.forward(nn.functional.gelu(_gate.forward(normed)) * _value.forward(normed));
-        return (tokens + update).reshape(kernel.shape).MoveToOuterDisposeScope();
+        return (tokens + (_residualScale * update)).reshape(kernel.shape).MoveToOuterDisposeScope();
     }
 }

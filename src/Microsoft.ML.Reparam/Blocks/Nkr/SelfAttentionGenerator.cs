@@ -15,6 +15,7 @@ public sealed class SelfAttentionGenerator : nn.Module<Tensor, Tensor>
     private readonly Linear _valueDown;
     private readonly Linear _valueUp;
     private readonly double _scale;
+    private readonly double _residualScale;
 
     /// <summary>Initializes a new instance of the <see cref="SelfAttentionGenerator"/> class.</summary>
     /// <param name="geometry">The kernel's shape.</param>
@@ -28,6 +29,7 @@ public sealed class SelfAttentionGenerator : nn.Module<Tensor, Tensor>
         _valueDown = nn.Linear(features, width);
         _valueUp = GeneratorLayers.ZeroLinear(width, features);
         _scale = 1 / Math.Sqrt(width);
+        _residualScale = GeneratorLayers.ResidualScale(geometry.OutChannels);
         RegisterComponents();
     }
 
@@ -38,6 +40,6 @@ public sealed class SelfAttentionGenerator : nn.Module<Tensor, Tensor>
         var tokens = kernel.flatten(1);
         var attention = nn.functional.softmax(_query.forward(tokens).matmul(_key.forward(tokens).t()) * _scale, 1);
         var update = attention.matmul(_valueUp.forward(_valueDown.forward(tokens)));
-        return (tokens + update).reshape(kernel.shape).MoveToOuterDisposeScope();
+        return (tokens + (_residualScale * update)).reshape(kernel.shape).MoveToOuterDisposeScope();
     }
 }
