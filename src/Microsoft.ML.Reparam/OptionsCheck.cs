@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Downsampling;
 
 namespace Microsoft.ML.Reparam;
 
@@ -18,6 +19,8 @@ internal static class OptionsCheck
 
         options.BlockSpec.Validate();
         options.KernelReactivation?.Validate();
+        new DownsamplingSpec(options.Downsampling, options.SpectralSmoothness).Validate();
+        _ = new StrideComplexityRegularizer(options.StrideComplexityWeight);
 
         if (options.FoldCheckImages < 1)
         {

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Models;
 using Microsoft.ML.Reparam.Onnx;
@@ -44,7 +45,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         channel.Info(MessageSensitivity.None, $"ReparamConv: {train.Count} training images {train.Channels}x{train.Height}x{train.Width}, {images.ClassNames.Count} classes, {check.Count} held back for the fold check, block {_options.BlockSpec.Name}.");
 
         manual_seed(_options.Seed);
-        var model = new VggClassifier(Architecture(train), _options.BlockSpec);
+        var model = new VggClassifier(Architecture(train), _options.BlockSpec, new DownsamplingSpec(_options.Downsampling, _options.SpectralSmoothness));
         var kept = false;
         try
         {
@@ -53,6 +54,12 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
             var training = TrainingLoop.Train(model, train, Settings(reactivation), progress, _options.CancellationToken);
 
             var network = NetworkFolder.Fold(model);
+            var strides = LearnedStride.Of(model, network);
+            foreach (var stride in strides)
+            {
+                channel.Info(MessageSensitivity.None, $"ReparamConv: spectral downsampling {stride}.");
+            }
+
             var onnx = OnnxExporter.Export(network, ExportOptions(images));
             var report = FoldCheck.Measure(model, network, onnx, check, _options);
             channel.Info(MessageSensitivity.None, $"ReparamConv: fold {report.Fold}, ONNX max abs {report.OnnxMaxAbsError:E2} on {report.Images} held-back images.");
@@ -62,7 +69,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
             File.WriteAllBytes(onnxPath, onnx);
             var scoring = ScoringChain.Create(_environment, mlContext, input, images, onnxPath, _options);
             kept = _options.RetainTrainedNetwork;
-            return new ReparamConvTransformer(scoring, onnx, onnxPath, network, report, training, reactivation?.Events ?? [], images, _options, kept ? model : null);
+            return new ReparamConvTransformer(scoring, onnx, onnxPath, network, report, training, reactivation?.Events ?? [], strides, images, _options, kept ? model : null);
         }
         finally
         {
@@ -108,7 +115,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
 
     private TrainingSettings Settings(ITrainingHook? reactivation) => new()
     {
-        Hooks = reactivation is null ? [] : [reactivation],
+        Hooks = [.. new[] { reactivation, StrideHook() }.OfType<ITrainingHook>()],
         Epochs = _options.Epochs,
         BatchSize = _options.BatchSize,
         Optimizer = _options.Optimizer,
@@ -126,6 +133,9 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         GpuDeviceId = _options.GpuDeviceId ?? CatalogEnvironment.Setting<int>(_environment, nameof(MLContext.GpuDeviceId)),
         FallbackToCpu = _options.FallbackToCpu ?? CatalogEnvironment.Setting<bool>(_environment, nameof(MLContext.FallbackToCpu)) ?? true,
     };
+
+    private StrideComplexityRegularizer? StrideHook() =>
+        _options.Downsampling == DownsamplingKind.StridedConvolution ? null : new StrideComplexityRegularizer(_options.StrideComplexityWeight);
 
     private OnnxExportOptions ExportOptions(ImageInput images) => new()
     {

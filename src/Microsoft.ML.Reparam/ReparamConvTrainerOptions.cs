@@ -1,5 +1,6 @@
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Blocks.Nkr;
+using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Reactivation;
@@ -98,6 +99,18 @@ public sealed class ReparamConvTrainerOptions
 
     /// <summary>Gets or sets kernel reactivation (off when null): every E epochs, weak kernels are rescaled to their filter's best kernel's L1 norm.</summary>
     public KernelReactivationOptions? KernelReactivation { get; set; }
+
+    /// <summary>
+    /// Gets or sets how stages with stride &gt; 1 downsample: strided convolution (default), fixed spectral pooling, or
+    /// DiffStride, whose strides start at <see cref="StageStrides"/> and are learned (docs/diffstride.md).
+    /// </summary>
+    public DownsamplingKind Downsampling { get; set; } = DownsamplingKind.StridedConvolution;
+
+    /// <summary>Gets or sets λ of the stride complexity regulariser λ·Σ_l Π_{i≤l} 1/(S_h^i·S_w^i); larger values push DiffStride towards larger strides.</summary>
+    public double StrideComplexityWeight { get; set; }
+
+    /// <summary>Gets or sets the width R, in frequency bins, of the spectral mask's ramp.</summary>
+    public double SpectralSmoothness { get; set; } = 4;
 
     /// <summary>Gets or sets the GPU to train on, or null for the MLContext's <c>GpuDeviceId</c>.</summary>
     public int? GpuDeviceId { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Training;
@@ -22,10 +23,11 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
     private readonly ITransformer _preprocessing;
     private readonly ReparamConvTrainerOptions _options;
 
-    internal ReparamConvTransformer(TransformerChain<ITransformer> scoring, byte[] onnxModel, string onnxPath, PlainNetwork network, FoldReport foldReport, TrainingResult training, IReadOnlyList<ReactivationEvent> reactivations, ImageInput input, ReparamConvTrainerOptions options, nn.Module<Tensor, Tensor>? trainedNetwork)
+    internal ReparamConvTransformer(TransformerChain<ITransformer> scoring, byte[] onnxModel, string onnxPath, PlainNetwork network, FoldReport foldReport, TrainingResult training, IReadOnlyList<ReactivationEvent> reactivations, IReadOnlyList<LearnedStride> strides, ImageInput input, ReparamConvTrainerOptions options, nn.Module<Tensor, Tensor>? trainedNetwork)
     {
         _preprocessing = input.Preprocessing;
         Reactivations = reactivations;
+        Strides = strides;
         _options = options;
         TrainedNetwork = trainedNetwork;
         _scoring = scoring;
@@ -58,6 +60,9 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
 
     /// <summary>Gets the kernel reactivation events of training (empty when reactivation was off or never due).</summary>
     public IReadOnlyList<ReactivationEvent> Reactivations { get; }
+
+    /// <summary>Gets the strides of the spectral downsampling layers as deployed (empty with strided convolution); learned with DiffStride.</summary>
+    public IReadOnlyList<LearnedStride> Strides { get; }
 
     /// <summary>Gets the class names (the label's key values), indexed like the score vector.</summary>
     public IReadOnlyList<string> ClassNames { get; }

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Reparam.Benchmarks;
 
 internal static class BenchmarkRunner
 {
-    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite(), new NkrStudySuite(), new ReactivationStudySuite()];
+    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite(), new NkrStudySuite(), new ReactivationStudySuite(), new DiffStrideStudySuite()];
 
     public static IEnumerable<string> SuiteNames => Suites.Select(suite => suite.Name);
 
@@ -51,8 +51,9 @@ internal static class BenchmarkRunner
     private static void Write(BenchmarkArguments arguments, SuiteResult result)
     {
         Directory.CreateDirectory(arguments.OutputDirectory);
-        var json = Path.Combine(arguments.OutputDirectory, arguments.Suite + ".json");
-        var markdown = Path.Combine(arguments.OutputDirectory, arguments.Suite + ".md");
+        var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
+        var json = stem + ".json";
+        var markdown = stem + ".md";
         File.WriteAllText(json, JsonSerializer.Serialize(result.Json, JsonOptions));
         var header = $"# Benchmark `{arguments.Suite}`{(arguments.Quick ? " (quick)" : string.Empty)}\n\n" +
             $"Command: `{arguments.CommandLine}`\n\n" +

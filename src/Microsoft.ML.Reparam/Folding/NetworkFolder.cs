@@ -70,6 +70,7 @@ public static class NetworkFolder
     {
         PlainConv c => (c.OutChannels, ((input.Height + (2 * c.Padding) - c.KernelSize) / c.Stride) + 1, ((input.Width + (2 * c.Padding) - c.KernelSize) / c.Stride) + 1),
         PlainMaxPool p => (input.Channels, ((input.Height - p.KernelSize) / p.Stride) + 1, ((input.Width - p.KernelSize) / p.Stride) + 1),
+        PlainSpectralResize r => (input.Channels, r.OutHeight, r.OutWidth),
         PlainGlobalAveragePool => (input.Channels, 1, 1),
         PlainLinear l => (l.OutFeatures, 1, 1),
         _ => input,

@@ -38,6 +38,24 @@ public sealed record ClassifierArchitecture(
         }
     }
 
+    /// <summary>
+    /// Gets, per block, whether it is a downsampling position: the first block of every stage after the first, and any
+    /// block with stride &gt; 1. Spectral downsampling puts a layer at each, even where the initial stride is 1, so that
+    /// DiffStride can learn to downsample there.
+    /// </summary>
+    /// <returns>One flag per block, in the order of <see cref="BlockGeometries"/>.</returns>
+    public IEnumerable<bool> DownsamplingPositions()
+    {
+        Validate();
+        for (var stage = 0; stage < StageWidths.Count; stage++)
+        {
+            for (var block = 0; block < StageDepths[stage]; block++)
+            {
+                yield return block == 0 && (stage > 0 || StageStrides[stage] > 1);
+            }
+        }
+    }
+
     /// <summary>Throws when the architecture is inconsistent.</summary>
     /// <exception cref="ArgumentException">Stage lists differ in length or hold a value below 1.</exception>
     public void Validate()

@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Downsampling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,18 +16,20 @@ public sealed class ResNetClassifier : nn.Module<Tensor, Tensor>
 
     /// <summary>Initializes a new instance of the <see cref="ResNetClassifier"/> class.</summary>
     /// <param name="architecture">Input shape, classes, and the stages' widths, depths and strides.</param>
-    public ResNetClassifier(ClassifierArchitecture architecture)
+    /// <param name="downsampling">How the strided blocks downsample.</param>
+    public ResNetClassifier(ClassifierArchitecture architecture, DownsamplingSpec? downsampling = null)
         : base(nameof(ResNetClassifier))
     {
         ArgumentNullException.ThrowIfNull(architecture);
         architecture.Validate();
         var layers = new List<nn.Module<Tensor, Tensor>> { new ConvBn(new ConvGeometry(architecture.InputChannels, architecture.StageWidths[0])), nn.ReLU() };
         var channels = architecture.StageWidths[0];
+        using var positions = architecture.DownsamplingPositions().GetEnumerator();
         for (var stage = 0; stage < architecture.StageWidths.Count; stage++)
         {
             for (var block = 0; block < architecture.StageDepths[stage]; block++)
             {
-                layers.Add(new ResidualBlock(channels, architecture.StageWidths[stage], block == 0 ? architecture.StageStrides[stage] : 1));
+                layers.Add(new ResidualBlock(channels, architecture.StageWidths[stage], block == 0 ? architecture.StageStrides[stage] : 1, positions.MoveNext() && positions.Current ? downsampling : null));
                 channels = architecture.StageWidths[stage];
             }
         }

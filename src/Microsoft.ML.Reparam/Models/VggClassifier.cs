@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Downsampling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,7 +8,9 @@ namespace Microsoft.ML.Reparam.Models;
 /// <summary>
 /// VGG-style classifier: reparameterizable blocks each followed by ReLU, global average pooling and a
 /// linear head. Which block stands at each position is the caller's choice; the folded network is the
-/// same plain CNN for every choice.
+/// same plain CNN for every choice. With spectral downsampling, the block at each downsampling position (see
+/// <see cref="ClassifierArchitecture.DownsamplingPositions"/>) has stride 1 and is followed by
+/// spectral pooling or DiffStride, which folds to two matrix products (docs/diffstride.md).
 /// </summary>
 public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwork
 {
@@ -16,15 +19,18 @@ public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwor
     /// <summary>Initializes a new instance of the <see cref="VggClassifier"/> class.</summary>
     /// <param name="architecture">The deployed shape.</param>
     /// <param name="createBlock">Creates the block for each convolution; the module must implement <see cref="IReparamBlock"/>.</param>
-    public VggClassifier(ClassifierArchitecture architecture, Func<ConvGeometry, nn.Module<Tensor, Tensor>> createBlock)
+    /// <param name="downsampling">How stages with stride &gt; 1 downsample.</param>
+    public VggClassifier(ClassifierArchitecture architecture, Func<ConvGeometry, nn.Module<Tensor, Tensor>> createBlock, DownsamplingSpec? downsampling = null)
         : base(nameof(VggClassifier))
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(createBlock);
         Architecture = architecture;
         var layers = new List<nn.Module<Tensor, Tensor>>();
-        foreach (var geometry in architecture.BlockGeometries())
+        foreach (var (strided, position) in architecture.BlockGeometries().Zip(architecture.DownsamplingPositions()))
         {
+            var downsampler = position ? (downsampling ?? DownsamplingSpec.Strided).CreateLayer(strided.Stride) : null;
+            var geometry = downsampler is null ? strided : strided with { Stride = 1 };
             var block = createBlock(geometry);
             if (block is not IReparamBlock)
             {
@@ -32,6 +38,11 @@ public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwor
             }
 
             layers.Add(block);
+            if (downsampler is not null)
+            {
+                layers.Add(downsampler);
+            }
+
             layers.Add(nn.ReLU());
         }
 
@@ -45,8 +56,9 @@ public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwor
     /// <summary>Initializes a new instance of the <see cref="VggClassifier"/> class with blocks of one kind.</summary>
     /// <param name="architecture">The deployed shape.</param>
     /// <param name="spec">The block kind (and its options) used at every position.</param>
-    public VggClassifier(ClassifierArchitecture architecture, BlockSpec spec)
-        : this(architecture, geometry => BlockFactory.Create(spec, geometry))
+    /// <param name="downsampling">How stages with stride &gt; 1 downsample.</param>
+    public VggClassifier(ClassifierArchitecture architecture, BlockSpec spec, DownsamplingSpec? downsampling = null)
+        : this(architecture, geometry => BlockFactory.Create(spec, geometry), downsampling)
     {
     }
 

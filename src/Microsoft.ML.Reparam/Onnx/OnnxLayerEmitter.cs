@@ -19,6 +19,9 @@ internal static class OnnxLayerEmitter
             Int("group", c.Groups)),
         PlainRelu => graph.Node("Relu", [input]),
         PlainMaxPool p => graph.Node("MaxPool", [input], Ints("kernel_shape", p.KernelSize, p.KernelSize), Ints("strides", p.Stride, p.Stride)),
+        PlainSpectralResize r => graph.Node(
+            "MatMul",
+            [graph.Node("MatMul", [graph.Constant("resize_rows", r.Rows, r.OutHeight, r.InHeight), input]), graph.Constant("resize_cols_t", Transpose(r.Columns, r.OutWidth, r.InWidth), r.InWidth, r.OutWidth)]),
         PlainGlobalAveragePool => graph.Node("Flatten", [graph.Node("GlobalAveragePool", [input])], Int("axis", 1)),
         PlainLinear l => graph.Node(
             "Gemm",
@@ -26,4 +29,18 @@ internal static class OnnxLayerEmitter
             Int("transB", 1)),
         _ => throw new NotSupportedException($"Plain layer '{layer.GetType().Name}' has no ONNX form; add it to {nameof(OnnxLayerEmitter)}."),
     };
+
+    private static float[] Transpose(float[] matrix, int rows, int columns)
+    {
+        var transposed = new float[matrix.Length];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                transposed[(c * rows) + r] = matrix[(r * columns) + c];
+            }
+        }
+
+        return transposed;
+    }
 }

@@ -43,3 +43,19 @@ public sealed record PlainLinear(float[] Weight, float[] Bias, int OutFeatures, 
     /// <inheritdoc />
     public override long ParameterCount => Weight.LongLength + Bias.LongLength;
 }
+
+/// <summary>
+/// A fixed separable linear resize Y = Rows·X·Columnsᵀ on every channel: the deployed form of spectral downsampling
+/// (docs/diffstride.md, D4). The matrices are derived from the learned strides; they count as stored values.
+/// </summary>
+/// <param name="Rows">Row matrix, row-major [OutHeight, InHeight].</param>
+/// <param name="Columns">Column matrix, row-major [OutWidth, InWidth].</param>
+/// <param name="OutHeight">Output height.</param>
+/// <param name="InHeight">Input height.</param>
+/// <param name="OutWidth">Output width.</param>
+/// <param name="InWidth">Input width.</param>
+public sealed record PlainSpectralResize(float[] Rows, float[] Columns, int OutHeight, int InHeight, int OutWidth, int InWidth) : PlainLayer
+{
+    /// <inheritdoc />
+    public override long ParameterCount => Rows.LongLength + Columns.LongLength;
+}

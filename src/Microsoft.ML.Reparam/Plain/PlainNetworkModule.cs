@@ -66,6 +66,8 @@ public sealed class PlainNetworkModule : nn.Module<Tensor, Tensor>
                 return nn.MaxPool2d(p.KernelSize, p.Stride);
             case PlainGlobalAveragePool:
                 return nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten());
+            case PlainSpectralResize resize:
+                return new SpectralResizeModule(resize);
             case PlainLinear l:
                 var linear = nn.Linear(l.InFeatures, l.OutFeatures, hasBias: true);
                 CopyInto(linear.weight!, l.Weight);

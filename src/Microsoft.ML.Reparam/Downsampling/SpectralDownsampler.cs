@@ -1,0 +1,140 @@
+using Microsoft.ML.Reparam.Folding;
+using Microsoft.ML.Reparam.Plain;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Downsampling;
+
+/// <summary>
+/// Downsampling by cropping in the Fourier domain (docs/diffstride.md): rfft2 of the input, a separable ramp mask set by
+/// the strides (D1–D2), crop to the mask's support, irfft2. The stride may be fractional; the output is about
+/// H/S + 2R by W/S + 2R. For a fixed input size the layer is the real map Y = A·X·Bᵀ (D4), which is its deployed form.
+/// </summary>
+public abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IPlainLayerSource
+{
+    private readonly Parameter _strides;
+
+    /// <summary>Initializes a new instance of the <see cref="SpectralDownsampler"/> class.</summary>
+    /// <param name="name">The module name.</param>
+    /// <param name="options">Initial strides, smoothness and whether the two axes share one stride.</param>
+    /// <param name="trainable">Whether the strides are learned.</param>
+    protected SpectralDownsampler(string name, SpectralDownsamplerOptions options, bool trainable)
+        : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Smoothness = options.Smoothness;
+        SharedStride = options.SharedStride;
+        double[] initial = options.SharedStride ? [options.StrideHeight] : [options.StrideHeight, options.StrideWidth];
+        _strides = new Parameter(tensor(initial, float32), requires_grad: trainable);
+        RegisterComponents();
+    }
+
+    /// <summary>Gets the ramp width R of the mask, in frequency bins.</summary>
+    public double Smoothness { get; }
+
+    /// <summary>Gets a value indicating whether height and width share one stride.</summary>
+    public bool SharedStride { get; }
+
+    /// <summary>Gets the raw stride parameter, [1] when shared, else [height, width].</summary>
+    public Parameter StrideParameter => _strides;
+
+    /// <summary>Returns the strides used for an input of the given size: the parameter clamped to [max(1, n/(n − R)), n] (D3).</summary>
+    /// <param name="height">Input height.</param>
+    /// <param name="width">Input width.</param>
+    /// <returns>The effective (height, width) strides.</returns>
+    public (double Height, double Width) EffectiveStrides(int height, int width)
+    {
+        using var noGrad = no_grad();
+        using var strides = _strides.detach().cpu().to(float64);
+        var values = strides.data<double>().ToArray();
+        return (Clamp(values[0], height), Clamp(values[^1], width));
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.dim() != 4)
+        {
+            throw new ArgumentException($"Spectral downsampling expects [N, C, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
+        }
+
+        using var scope = NewDisposeScope();
+        var (height, width) = ((int)input.shape[2], (int)input.shape[3]);
+        Project(height, width);
+        var strides = _strides.to(input.dtype);
+        var strideHeight = strides[0];
+        var strideWidth = strides[strides.shape[0] - 1];
+        var thresholdHeight = (height / strideHeight).clamp_min(2) / 2;
+        var thresholdWidth = ((width / strideWidth).clamp_min(2) / 2) + 1;
+        var rows = SpectralAxis.Crop(height, Smoothness + thresholdHeight.ToDouble());
+        var columns = SpectralAxis.Crop(width, Smoothness + thresholdWidth.ToDouble());
+        var columnFrequencies = columns.Frequencies.Take(columns.NonNegativeCount).ToArray();
+        var mask = Ramp(rows.Frequencies, thresholdHeight, input).unsqueeze(1) * Ramp(columnFrequencies, thresholdWidth, input).unsqueeze(0);
+        var spectrum = fft.rfft2(input, norm: FFTNormType.Forward)
+            .index_select(2, tensor(rows.Indices, device: input.device))
+            .narrow(3, 0, columnFrequencies.Length);
+        return fft.irfft2(spectrum * mask, s: [rows.OutputSize, columns.OutputSize], norm: FFTNormType.Forward).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<PlainLayer> ToPlainLayers((int Channels, int Height, int Width) inputShape)
+    {
+        var (strideHeight, strideWidth) = EffectiveStrides(inputShape.Height, inputShape.Width);
+        var thresholdHeight = Math.Max(inputShape.Height / strideHeight, 2) / 2;
+        var thresholdWidth = (Math.Max(inputShape.Width / strideWidth, 2) / 2) + 1;
+        var rows = SpectralAxis.Crop(inputShape.Height, Smoothness + (float)thresholdHeight);
+        var columns = SpectralAxis.Crop(inputShape.Width, Smoothness + (float)thresholdWidth);
+        return
+        [
+            new PlainSpectralResize(
+                rows.Matrix(f => SpectralAxis.Ramp(f, thresholdHeight, Smoothness)),
+                columns.Matrix(f => SpectralAxis.Ramp(f, thresholdWidth, Smoothness)),
+                rows.OutputSize,
+                inputShape.Height,
+                columns.OutputSize,
+                inputShape.Width),
+        ];
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _strides.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Projects the strides onto [max(1, n/(n − R)), n] for this input (D3) in place, before they are used, so that a
+    /// stride at its bound still receives a gradient (a clamp inside the graph would zero it and freeze the stride).
+    /// </summary>
+    private void Project(int height, int width)
+    {
+        using var noGrad = no_grad();
+        if (SharedStride)
+        {
+            _strides.clamp_(Math.Max(LowerBound(height), LowerBound(width)), Math.Min(height, width));
+        }
+        else
+        {
+            _strides[0].clamp_(LowerBound(height), height);
+            _strides[1].clamp_(LowerBound(width), width);
+        }
+    }
+
+    private double LowerBound(int size) => size > Smoothness ? Math.Max(1, size / (size - Smoothness)) : 1;
+
+    private double Clamp(double stride, int size) => Math.Clamp(stride, LowerBound(size), size);
+
+    private Tensor Ramp(int[] frequencies, Tensor threshold, Tensor like)
+    {
+        var distance = tensor(frequencies.Select(f => (float)Math.Abs(f)).ToArray(), like.dtype, like.device);
+        return ((Smoothness + threshold - distance) / Smoothness).clamp(0, 1);
+    }
+}

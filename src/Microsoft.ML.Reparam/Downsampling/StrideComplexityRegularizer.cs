@@ -1,0 +1,54 @@
+using Microsoft.ML.Reparam.Training;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Downsampling;
+
+/// <summary>
+/// The training hook of learned strides: adds λ·Σ_l Π_{i≤l} 1/(S_h^i·S_w^i) to every batch's loss (docs/diffstride.md,
+/// D5; the cost of layer l grows with the resolution kept up to it) and reports the strides after every epoch.
+/// </summary>
+public sealed class StrideComplexityRegularizer : ITrainingHook
+{
+    /// <summary>Initializes a new instance of the <see cref="StrideComplexityRegularizer"/> class.</summary>
+    /// <param name="weight">λ, at least 0; 0 only reports the strides.</param>
+    public StrideComplexityRegularizer(double weight)
+    {
+        if (!(weight >= 0) || !double.IsFinite(weight))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, "The stride complexity weight λ must be finite and at least 0.");
+        }
+
+        Weight = weight;
+    }
+
+    /// <summary>Gets λ.</summary>
+    public double Weight { get; }
+
+    /// <summary>Returns Σ_l Π_{i≤l} 1/(S_h^i·S_w^i) over the model's spectral layers, strides taken as at least 1.</summary>
+    /// <param name="model">The model.</param>
+    /// <returns>The unweighted cost, a scalar tensor, or null without spectral layers.</returns>
+    public static Tensor? Cost(nn.Module model)
+    {
+        Tensor? cost = null;
+        Tensor? kept = null;
+        foreach (var layer in Downsamplers.In(model))
+        {
+            var strides = layer.StrideParameter.clamp_min(1);
+            var area = strides[0] * strides[strides.shape[0] - 1];
+            kept = kept is null ? area.reciprocal() : kept / area;
+            cost = cost is null ? kept : cost + kept;
+        }
+
+        return cost;
+    }
+
+    /// <inheritdoc />
+    public Tensor? RegularizationLoss(nn.Module<Tensor, Tensor> model) => Weight > 0 && Cost(model) is { } cost ? cost * Weight : null;
+
+    /// <inheritdoc />
+    public string? OnEpochEnd(EpochEndContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Downsamplers.Describe(context.Model);
+    }
+}
