@@ -45,7 +45,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         channel.Info(MessageSensitivity.None, $"ReparamConv: {train.Count} training images {train.Channels}x{train.Height}x{train.Width}, {images.ClassNames.Count} classes, {check.Count} held back for the fold check, block {_options.BlockSpec.Name}.");
 
         manual_seed(_options.Seed);
-        var model = new VggClassifier(Architecture(train), _options.BlockSpec, new DownsamplingSpec(_options.Downsampling, _options.SpectralSmoothness));
+        var model = new VggClassifier(Architecture(train), _options.BlockSpec, new DownsamplingSpec(_options.Downsampling, _options.SpectralSmoothness, _options.SharedStride));
         var kept = false;
         try
         {

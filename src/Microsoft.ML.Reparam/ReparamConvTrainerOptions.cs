@@ -112,6 +112,9 @@ public sealed class ReparamConvTrainerOptions
     /// <summary>Gets or sets the width R, in frequency bins, of the spectral mask's ramp.</summary>
     public double SpectralSmoothness { get; set; } = 4;
 
+    /// <summary>Gets or sets a value indicating whether each spectral layer learns one stride for both axes instead of one per axis.</summary>
+    public bool SharedStride { get; set; }
+
     /// <summary>Gets or sets the GPU to train on, or null for the MLContext's <c>GpuDeviceId</c>.</summary>
     public int? GpuDeviceId { get; set; }
 

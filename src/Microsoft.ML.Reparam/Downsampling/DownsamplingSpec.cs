@@ -3,7 +3,8 @@ namespace Microsoft.ML.Reparam.Downsampling;
 /// <summary>How a model's strided stages downsample: the kind and the spectral mask's ramp width.</summary>
 /// <param name="Kind">Strided convolution, spectral pooling or DiffStride.</param>
 /// <param name="Smoothness">R, the mask's ramp width in frequency bins (spectral kinds only).</param>
-public sealed record DownsamplingSpec(DownsamplingKind Kind, double Smoothness = 4)
+/// <param name="SharedStride">Whether each spectral layer has one stride for both axes instead of one per axis.</param>
+public sealed record DownsamplingSpec(DownsamplingKind Kind, double Smoothness = 4, bool SharedStride = false)
 {
     /// <summary>Gets strided convolution, the default.</summary>
     public static DownsamplingSpec Strided { get; } = new(DownsamplingKind.StridedConvolution);
@@ -29,7 +30,7 @@ public sealed record DownsamplingSpec(DownsamplingKind Kind, double Smoothness =
     public SpectralDownsampler? CreateLayer(double stride)
     {
         Validate();
-        var options = SpectralDownsamplerOptions.Square(stride) with { Smoothness = Smoothness };
+        var options = SpectralDownsamplerOptions.Square(stride) with { Smoothness = Smoothness, SharedStride = SharedStride };
         return Kind == DownsamplingKind.StridedConvolution ? null
             : Kind == DownsamplingKind.SpectralPooling ? new SpectralPooling(options) : new DiffStride(options);
     }

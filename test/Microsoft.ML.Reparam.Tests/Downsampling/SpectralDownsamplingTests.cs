@@ -128,6 +128,26 @@ public sealed class SpectralDownsamplingTests
     }
 
     [TestMethod]
+    public void SharedStrideLearnsOneValuePerLayerAndFoldsExactly()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(13);
+        using var model = new VggClassifier(new ClassifierArchitecture(1, 16, 12, 2, [4, 4], [1, 1], [1, 2]), BlockKind.Plain, new DownsamplingSpec(DownsamplingKind.DiffStride, 3, SharedStride: true));
+        var layer = Downsamplers.In(model).Single();
+        SetStride(layer, 0, 1.8f);
+        model.eval();
+        var input = randn(3, 1, 16, 12);
+
+        using var folded = new PlainNetworkModule(NetworkFolder.Fold(model));
+        var error = FoldVerifier.Measure(model, folded, input);
+
+        Assert.AreEqual(1L, layer.StrideParameter.shape[0]);
+        var stride = LearnedStride.Of(model, NetworkFolder.Fold(model)).Single();
+        Assert.AreEqual((1.8, 1.8), (Math.Round(stride.Height, 5), Math.Round(stride.Width, 5)));
+        Assert.IsLessThan(1e-5, error.MaxRelative);
+    }
+
+    [TestMethod]
     public void ComplexityCostMultipliesTheKeptResolutionUpToEachLayer()
     {
         using var scope = NewDisposeScope();
