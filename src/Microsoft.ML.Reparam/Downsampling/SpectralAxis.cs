@@ -28,18 +28,14 @@ internal sealed record SpectralAxis(int InputSize, int OutputSize, int[] Frequen
     /// <summary>Gets the FFT indices of the kept frequencies: the rows kept along the height.</summary>
     public long[] Indices => [.. Frequencies.Select(f => (long)((f + InputSize) % InputSize))];
 
-    /// <summary>The ramp mask m(f) = clip((R + T − |f|)/R, 0, 1) (D2).</summary>
-    public static double Ramp(int frequency, double threshold, double smoothness) =>
-        Math.Clamp((smoothness + threshold - Math.Abs(frequency)) / smoothness, 0, 1);
-
     /// <summary>
     /// The real [OutputSize, InputSize] matrix of this axis (D4): M[t, k] = (1/n) Σ_f w(f) cos(2π f (t/n' − k/n)),
     /// row-major, computed in double.
     /// </summary>
-    public float[] Matrix(Func<int, double> weight)
+    /// <param name="weights">The mask value of each kept frequency, in the order of <see cref="Frequencies"/>.</param>
+    public float[] Matrix(double[] weights)
     {
         var matrix = new float[OutputSize * InputSize];
-        var weights = Frequencies.Select(weight).ToArray();
         for (var t = 0; t < OutputSize; t++)
         {
             for (var k = 0; k < InputSize; k++)

@@ -65,37 +65,28 @@ public abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IPlainLay
         var (height, width) = ((int)input.shape[2], (int)input.shape[3]);
         Project(height, width);
         var strides = _strides.to(input.dtype);
-        var strideHeight = strides[0];
-        var strideWidth = strides[strides.shape[0] - 1];
-        var thresholdHeight = (height / strideHeight).clamp_min(2) / 2;
-        var thresholdWidth = ((width / strideWidth).clamp_min(2) / 2) + 1;
-        var rows = SpectralAxis.Crop(height, Smoothness + thresholdHeight.ToDouble());
-        var columns = SpectralAxis.Crop(width, Smoothness + thresholdWidth.ToDouble());
-        var columnFrequencies = columns.Frequencies.Take(columns.NonNegativeCount).ToArray();
-        var mask = Ramp(rows.Frequencies, thresholdHeight, input).unsqueeze(1) * Ramp(columnFrequencies, thresholdWidth, input).unsqueeze(0);
+        var (rows, rowRamp) = Plan(height, strides[0], widthAxis: false);
+        var (columns, columnRamp) = Plan(width, strides[strides.shape[0] - 1], widthAxis: true);
+        var kept = columns.NonNegativeCount;
+        var mask = rowRamp.unsqueeze(1) * columnRamp.narrow(0, 0, kept).unsqueeze(0);
         var spectrum = fft.rfft2(input, norm: FFTNormType.Forward)
             .index_select(2, tensor(rows.Indices, device: input.device))
-            .narrow(3, 0, columnFrequencies.Length);
+            .narrow(3, 0, kept);
         return fft.irfft2(spectrum * mask, s: [rows.OutputSize, columns.OutputSize], norm: FFTNormType.Forward).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     public IReadOnlyList<PlainLayer> ToPlainLayers((int Channels, int Height, int Width) inputShape)
     {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var (strideHeight, strideWidth) = EffectiveStrides(inputShape.Height, inputShape.Width);
-        var thresholdHeight = Math.Max(inputShape.Height / strideHeight, 2) / 2;
-        var thresholdWidth = (Math.Max(inputShape.Width / strideWidth, 2) / 2) + 1;
-        var rows = SpectralAxis.Crop(inputShape.Height, Smoothness + (float)thresholdHeight);
-        var columns = SpectralAxis.Crop(inputShape.Width, Smoothness + (float)thresholdWidth);
+        var strides = tensor(new[] { (float)strideHeight, (float)strideWidth });
+        var (rows, rowRamp) = Plan(inputShape.Height, strides[0], widthAxis: false);
+        var (columns, columnRamp) = Plan(inputShape.Width, strides[1], widthAxis: true);
         return
         [
-            new PlainSpectralResize(
-                rows.Matrix(f => SpectralAxis.Ramp(f, thresholdHeight, Smoothness)),
-                columns.Matrix(f => SpectralAxis.Ramp(f, thresholdWidth, Smoothness)),
-                rows.OutputSize,
-                inputShape.Height,
-                columns.OutputSize,
-                inputShape.Width),
+            new PlainSpectralResize(rows.Matrix(Doubles(rowRamp)), columns.Matrix(Doubles(columnRamp)), rows.OutputSize, inputShape.Height, columns.OutputSize, inputShape.Width),
         ];
     }
 
@@ -132,9 +123,22 @@ public abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IPlainLay
 
     private double Clamp(double stride, int size) => Math.Clamp(stride, LowerBound(size), size);
 
-    private Tensor Ramp(int[] frequencies, Tensor threshold, Tensor like)
+    /// <summary>
+    /// One axis of the layer, shared by the training pass and the deployed matrices: the threshold T (D2), the crop it
+    /// implies (D3, from the detached value) and the ramp m(f) = clip((R + T − |f|)/R, 0, 1) on the kept frequencies.
+    /// </summary>
+    private (SpectralAxis Axis, Tensor Ramp) Plan(int size, Tensor stride, bool widthAxis)
     {
-        var distance = tensor(frequencies.Select(f => (float)Math.Abs(f)).ToArray(), like.dtype, like.device);
-        return ((Smoothness + threshold - distance) / Smoothness).clamp(0, 1);
+        var threshold = (size / stride).clamp_min(2) / 2;
+        if (widthAxis)
+        {
+            threshold = threshold + 1;
+        }
+
+        var axis = SpectralAxis.Crop(size, Smoothness + threshold.ToDouble());
+        var distance = tensor(axis.Frequencies.Select(f => (float)Math.Abs(f)).ToArray(), stride.dtype, stride.device);
+        return (axis, ((Smoothness + threshold - distance) / Smoothness).clamp(0, 1));
     }
+
+    private static double[] Doubles(Tensor values) => values.to(float64).data<double>().ToArray();
 }

@@ -54,20 +54,7 @@ internal sealed class DiffStrideStudySuite : IBenchmarkSuite
             ? planned.Init.Select(s => new[] { (double)s, s }).ToArray()
             : layers.Select(l => l.StrideParameter.detach().to(float64).clamp_min(1).data<double>().Select(v => Math.Round(v, 3)).ToArray()).Select(v => new[] { v[0], v[^1] }).ToArray();
         var steps = epochs * (int)Math.Ceiling(data.Train.Count / (double)BatchSize);
-        return new StudyRow(planned.Method.ToString(), planned.Weight, planned.Init, learned, planned.Seed, accuracy, training.TrainSeconds * 1000 / steps, RelativeCost(learned), null);
-    }
-
-    /// <summary>Σ_l Π_{i≤l} 1/(S_h^i·S_w^i): the regulariser's measure of the resolution kept after each downsampling.</summary>
-    private static double RelativeCost(double[][] strides)
-    {
-        double kept = 1, cost = 0;
-        foreach (var s in strides)
-        {
-            kept /= s[0] * s[1];
-            cost += kept;
-        }
-
-        return cost;
+        return new StudyRow(planned.Method.ToString(), planned.Weight, planned.Init, learned, planned.Seed, accuracy, training.TrainSeconds * 1000 / steps, StrideComplexityRegularizer.Cost(learned.Select(s => (s[0], s[1]))), null);
     }
 
     private static string Markdown(IReadOnlyList<StudyRow> rows, StudyData data, int epochs)
