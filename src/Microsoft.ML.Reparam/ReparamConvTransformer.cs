@@ -93,17 +93,18 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         InputSchemaCheck.ClassNames(data.Schema, _options.LabelColumnName);
-        return ImageColumnReader.ReadRows(_preprocessing.Transform(data), _options, ClassNames.Count, Network.Height, Network.Width);
+        return ImageColumnReader.ReadRows(_preprocessing.Transform(CallerImageCopies.Of(data)), _options, ClassNames.Count, Network.Height, Network.Width);
     }
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _scoring.GetOutputSchema(inputSchema);
 
     /// <inheritdoc />
-    public IDataView Transform(IDataView input) => _scoring.Transform(input);
+    /// <remarks>The caller's in-memory images are read as copies: scoring never disposes them.</remarks>
+    public IDataView Transform(IDataView input) => _scoring.Transform(CallerImageCopies.Of(input));
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)_scoring).GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => CallerImageCopies.Of(((ITransformer)_scoring).GetRowToRowMapper(inputSchema));
 
     /// <summary>Saves the stock ML.NET transformers that make up the model (not this class), so that loading needs no library of ours.</summary>
     /// <param name="ctx">The save context.</param>

@@ -11,6 +11,7 @@ namespace Microsoft.ML.Reparam.Data;
 internal static class ImageColumnReader
 {
     public const string PixelColumnName = "ReparamPixels";
+    private const string DoubledColumnName = "ReparamDoubledImage";
     private const string ResizedColumnName = "ReparamResizedImage";
     private const string GrayColumnName = "ReparamGrayImage";
 
@@ -20,7 +21,7 @@ internal static class ImageColumnReader
         var classNames = InputSchemaCheck.ClassNames(data.Schema, options.LabelColumnName);
         var (height, width) = InputSchemaCheck.ImageSize(data, imageColumn, options);
         var preprocessing = CreatePreprocessing(mlContext, imageColumn, options, height, width).Fit(data);
-        var pixels = preprocessing.Transform(data);
+        var pixels = preprocessing.Transform(CallerImageCopies.Of(data));
         var dataset = ReadRows(pixels, options, classNames.Count, height, width);
         return new ImageInput(dataset, classNames, preprocessing, PixelColumnName);
     }
@@ -32,23 +33,28 @@ internal static class ImageColumnReader
             return mlContext.Transforms.CopyColumns(PixelColumnName, imageColumn.Name);
         }
 
-        // Always resized, even to the size the images already have (ML.NET passes those through untouched): images
-        // loaded from paths have no declared size, and pixel extraction needs one.
-        IEstimator<ITransformer> chain = mlContext.Transforms.ResizeImages(ResizedColumnName, width, height, imageColumn.Name);
+        // Two resizes: nearest-neighbour to twice the size, then the filtered resize down, which gives an image of
+        // the model's size back bit for bit (tested). A single resize would pass such an image through and dispose
+        // it on the next row (dotnet/machinelearning#7444): the saved chain gets the caller's images, so the first
+        // resize must never have the size they have. Only images of exactly twice the size still meet that pass-through
+        // in a saved model; in process every image is copied first (CallerImageCopies). Images of other sizes are
+        // stretched to the model's aspect (docs/training.md).
+        IEnumerable<string> temporary = [DoubledColumnName, ResizedColumnName];
+        IEstimator<ITransformer> chain = mlContext.Transforms.ResizeImages(DoubledColumnName, 2 * width, 2 * height, imageColumn.Name, ImageResizingEstimator.ResizingKind.Fill)
+            .Append(mlContext.Transforms.ResizeImages(ResizedColumnName, width, height, DoubledColumnName));
         var source = ResizedColumnName;
-        List<string> temporary = [source];
 
         var colors = ImagePixelExtractingEstimator.ColorBits.Rgb;
         if (options.ColorChannels == 1)
         {
             chain = chain.Append(mlContext.Transforms.ConvertToGrayscale(GrayColumnName, source));
             source = GrayColumnName;
-            temporary.Add(source);
+            temporary = temporary.Append(source);
             colors = ImagePixelExtractingEstimator.ColorBits.Red;
         }
 
         chain = chain.Append(mlContext.Transforms.ExtractPixels(PixelColumnName, source, colors, scaleImage: 1f / 255));
-        return temporary.Count == 0 ? chain : chain.Append(mlContext.Transforms.DropColumns([.. temporary]));
+        return chain.Append(mlContext.Transforms.DropColumns([.. temporary]));
     }
 
     /// <summary>Reads the preprocessed pixel vectors and the label keys, checking each row.</summary>
