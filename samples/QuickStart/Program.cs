@@ -83,7 +83,7 @@ var report = new QuickStartReport
     MsPerImageFoldedOnnx = Latency.FoldedOnnxMs(reparam.GetOnnxModel(), testPixels, latencyImages),
     TrainSeconds = trainSeconds,
     BestEpoch = reparam.Training.BestEpoch,
-    ParameterCountFolded = reparam.Network.ParameterCount,
+    ParameterCountFolded = reparam.Graph.ParameterCount,
     Command = "dotnet run -c Release --project samples/QuickStart" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty),
 };
 report.Write(Path.Combine(arguments.OutputDirectory, "report.json"));

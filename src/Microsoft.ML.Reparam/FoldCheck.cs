@@ -10,24 +10,29 @@ namespace Microsoft.ML.Reparam;
 /// <summary>The fit's own check of its deployed model: fold error and ONNX export error on held-back images.</summary>
 internal static class FoldCheck
 {
-    public static FoldReport Measure(nn.Module<Tensor, Tensor> trained, PlainNetwork network, byte[] onnx, ImageTensorDataset images, ReparamConvTrainerOptions options)
+    /// <summary>
+    /// Compares the trained network (on normalized pixels) with the folded graph's first output (logits, on raw
+    /// pixels: the graph normalizes itself), and ONNX Runtime's scores with the graph's second output (probabilities).
+    /// </summary>
+    public static FoldReport Measure(nn.Module<Tensor, Tensor> trained, PlainGraph graph, byte[] onnx, ImageTensorDataset images, ReparamConvTrainerOptions options)
     {
         using var scope = NewDisposeScope();
-        using var folded = new PlainNetworkModule(network);
-        var source = new BatchSource(images, options.InputMean, options.InputStd);
+        using var folded = new PlainGraphModule(graph);
         var indices = Enumerable.Range(0, images.Count).ToArray();
-        var (normalized, _) = source.Batch(indices);
-        var fold = FoldVerifier.Measure(trained, folded, normalized);
-
+        var (normalized, _) = new BatchSource(images, options.InputMean, options.InputStd).Batch(indices);
+        var (raw, _) = new BatchSource(images, [], []).Batch(indices);
+        trained.eval();
         using var noGrad = no_grad();
-        var expected = nn.functional.softmax(folded.forward(normalized), 1);
+        var outputs = folded.Run(raw);
+        var fold = FoldVerifier.Compare(trained.forward(normalized), outputs[0]);
+        var expected = outputs[1];
         using var runner = new OnnxModelRunner(onnx);
         var scores = new float[expected.NumberOfElements];
         var classes = (int)expected.shape[1];
         for (var i = 0; i < images.Count; i++)
         {
-            var raw = images.Pixels.AsSpan(i * images.ImageSize, images.ImageSize).ToArray();
-            runner.Run(raw, [1, images.Channels, images.Height, images.Width]).CopyTo(scores, i * classes);
+            var pixels = images.Pixels.AsSpan(i * images.ImageSize, images.ImageSize).ToArray();
+            runner.Run(pixels, [1, images.Channels, images.Height, images.Width], ScoringChain.ProbabilitiesColumnName).CopyTo(scores, i * classes);
         }
 
         var onnxError = FoldVerifier.Compare(expected, tensor(scores).reshape(expected.shape));

@@ -17,6 +17,11 @@ internal static class OptionsCheck
             throw new ArgumentOutOfRangeException(nameof(options), options.ColorChannels, $"{nameof(options.ColorChannels)} must be 1 (grayscale) or 3 (RGB).");
         }
 
+        if (!Enum.IsDefined(options.Architecture))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Architecture, $"Unknown {nameof(options.Architecture)}.");
+        }
+
         options.BlockSpec.Validate();
         options.KernelReactivation?.Validate();
         new DownsamplingSpec(options.Downsampling, options.SpectralSmoothness).Validate();

@@ -4,6 +4,7 @@ using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Models;
 using Microsoft.ML.Reparam.Onnx;
+using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Reactivation;
 using Microsoft.ML.Runtime;
@@ -45,7 +46,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         channel.Info(MessageSensitivity.None, $"ReparamConv: {train.Count} training images {train.Channels}x{train.Height}x{train.Width}, {images.ClassNames.Count} classes, {check.Count} held back for the fold check, block {_options.BlockSpec.Name}.");
 
         manual_seed(_options.Seed);
-        var model = new VggClassifier(Architecture(train), _options.BlockSpec, new DownsamplingSpec(_options.Downsampling, _options.SpectralSmoothness, _options.SharedStride));
+        var model = CreateNetwork(Architecture(train));
         var kept = false;
         try
         {
@@ -53,15 +54,15 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
             var reactivation = _options.KernelReactivation is { } reactivationOptions ? new KernelReactivation(reactivationOptions) : null;
             var training = TrainingLoop.Train(model, train, Settings(reactivation), progress, _options.CancellationToken);
 
-            var network = NetworkFolder.Fold(model);
-            var strides = LearnedStride.Of(model, network);
+            var graph = GraphFolder.Fold(model, new PlainShape(train.Channels, train.Height, train.Width), Normalization(), (builder, logits) => [logits, builder.Add(new PlainSoftmax(), logits)]);
+            var strides = LearnedStride.Of(model, graph);
             foreach (var stride in strides)
             {
                 channel.Info(MessageSensitivity.None, $"ReparamConv: spectral downsampling {stride}.");
             }
 
-            var onnx = OnnxExporter.Export(network, ExportOptions(images));
-            var report = FoldCheck.Measure(model, network, onnx, check, _options);
+            var onnx = OnnxExporter.Export(graph, ScoringExportOptions(images));
+            var report = FoldCheck.Measure(model, graph, onnx, check, _options);
             channel.Info(MessageSensitivity.None, $"ReparamConv: fold {report.Fold}, ONNX max abs {report.OnnxMaxAbsError:E2} on {report.Images} held-back images.");
             FoldCheck.ThrowIfInexact(report, _options.FoldTolerance);
 
@@ -69,7 +70,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
             File.WriteAllBytes(onnxPath, onnx);
             var scoring = ScoringChain.Create(_environment, mlContext, input, images, onnxPath, _options);
             kept = _options.RetainTrainedNetwork;
-            return new ReparamConvTransformer(scoring, onnx, onnxPath, network, report, training, reactivation?.Events ?? [], strides, images, _options, kept ? model : null);
+            return new ReparamConvTransformer(scoring, onnx, onnxPath, graph, report, training, reactivation?.Events ?? [], strides, images, _options, kept ? model : null);
         }
         finally
         {
@@ -110,6 +111,19 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         return (data.Subset(order[count..]), data.Subset(order[..count]));
     }
 
+    private nn.Module<Tensor, Tensor> CreateNetwork(ClassifierArchitecture architecture)
+    {
+        var downsampling = new DownsamplingSpec(_options.Downsampling, _options.SpectralSmoothness, _options.SharedStride);
+        return _options.Architecture == NetworkArchitecture.ResNet
+            ? new ResNetClassifier(architecture, downsampling, _options.BlockSpec)
+            : new VggClassifier(architecture, _options.BlockSpec, downsampling);
+    }
+
+    private PlainNormalize? Normalization() =>
+        _options.InputMean.Length == 0 && _options.InputStd.Length == 0 ? null : new PlainNormalize(Filled(_options.InputMean, 0), Filled(_options.InputStd, 1));
+
+    private float[] Filled(float[] values, float neutral) => values.Length == 0 ? [.. Enumerable.Repeat(neutral, _options.ColorChannels)] : values;
+
     private ClassifierArchitecture Architecture(ImageTensorDataset data) =>
         new(data.Channels, data.Height, data.Width, data.ClassCount, _options.StageWidths, _options.StageDepths, _options.StageStrides, _options.KernelSize);
 
@@ -137,15 +151,13 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
     private StrideComplexityRegularizer? StrideHook() =>
         _options.Downsampling == DownsamplingKind.StridedConvolution ? null : new StrideComplexityRegularizer(_options.StrideComplexityWeight);
 
-    private OnnxExportOptions ExportOptions(ImageInput images) => new()
+    /// <summary>The model ML.NET scores with: one image of the trained size, outputs logits (for its multiclass scorer) and probabilities.</summary>
+    private static OnnxExportOptions ScoringExportOptions(ImageInput images) => new()
     {
         InputName = images.PixelColumnName,
-        OutputName = _options.ScoreColumnName,
-        LogitsOutputName = ScoringChain.LogitsColumnName,
-        AppendSoftmax = true,
+        OutputNames = [ScoringChain.LogitsColumnName, ScoringChain.ProbabilitiesColumnName],
         BatchSize = 1,
-        InputMean = _options.InputMean.Length == 0 ? null : _options.InputMean,
-        InputStd = _options.InputStd.Length == 0 ? null : _options.InputStd,
+        FixedSize = true,
     };
 
     private sealed class ChannelProgress(IChannel channel, IProgress<TrainingProgress>? user) : IProgress<TrainingProgress>

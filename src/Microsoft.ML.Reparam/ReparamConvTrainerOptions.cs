@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Models;
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Blocks.Nkr;
 using Microsoft.ML.Reparam.Downsampling;
@@ -42,6 +43,12 @@ public sealed class ReparamConvTrainerOptions
 
     /// <summary>Gets the block kind with its options.</summary>
     internal BlockSpec BlockSpec => new(BlockKind, KernelGenerator, MobileOneBranches);
+
+    /// <summary>
+    /// Gets or sets the network layout: a VGG-style chain of blocks, or a ResNet (stem, then residual blocks of two
+    /// convolutions per stage position). Both fold to a plain graph; the ResNet's keeps its Add nodes.
+    /// </summary>
+    public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.Vgg;
 
     /// <summary>Gets or sets the output channels of each stage.</summary>
     public int[] StageWidths { get; set; } = [32, 64, 128];

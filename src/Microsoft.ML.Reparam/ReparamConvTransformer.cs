@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
+using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Reactivation;
@@ -23,7 +24,7 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
     private readonly ITransformer _preprocessing;
     private readonly ReparamConvTrainerOptions _options;
 
-    internal ReparamConvTransformer(TransformerChain<ITransformer> scoring, byte[] onnxModel, string onnxPath, PlainNetwork network, FoldReport foldReport, TrainingResult training, IReadOnlyList<ReactivationEvent> reactivations, IReadOnlyList<LearnedStride> strides, ImageInput input, ReparamConvTrainerOptions options, nn.Module<Tensor, Tensor>? trainedNetwork)
+    internal ReparamConvTransformer(TransformerChain<ITransformer> scoring, byte[] onnxModel, string onnxPath, PlainGraph graph, FoldReport foldReport, TrainingResult training, IReadOnlyList<ReactivationEvent> reactivations, IReadOnlyList<LearnedStride> strides, ImageInput input, ReparamConvTrainerOptions options, nn.Module<Tensor, Tensor>? trainedNetwork)
     {
         _preprocessing = input.Preprocessing;
         Reactivations = reactivations;
@@ -33,14 +34,14 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
         _scoring = scoring;
         _onnxModel = onnxModel;
         _onnxPath = onnxPath;
-        Network = network;
+        Graph = graph;
         FoldReport = foldReport;
         Training = training;
         ClassNames = input.ClassNames;
     }
 
-    /// <summary>Gets the deployed plain CNN.</summary>
-    public PlainNetwork Network { get; }
+    /// <summary>Gets the deployed plain CNN: its graph takes pixels in [0, 1] and outputs logits and class probabilities.</summary>
+    public PlainGraph Graph { get; }
 
     /// <summary>
     /// Gets the trained (unfolded) network in eval mode when <see cref="ReparamConvTrainerOptions.RetainTrainedNetwork"/>
@@ -70,16 +71,20 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public bool IsRowToRowMapper => ((ITransformer)_scoring).IsRowToRowMapper;
 
-    /// <summary>Returns a copy of the ONNX model the transformer scores with.</summary>
+    /// <summary>Returns a copy of the ONNX model the transformer scores with: one image [1, C, H, W] of the trained size, outputs logits and probabilities.</summary>
     /// <returns>The serialized ONNX model.</returns>
     public byte[] GetOnnxModel() => (byte[])_onnxModel.Clone();
 
-    /// <summary>Writes the ONNX model the transformer scores with (input: pixels [1, C, H, W] scaled to [0, 1]).</summary>
+    /// <summary>
+    /// Writes the deployed graph as ONNX for other runtimes: input "input", pixels [N, C, H, W] scaled to [0, 1], with a
+    /// symbolic batch and, unless an operation fixes the size (spectral downsampling), symbolic height and width;
+    /// outputs "logits" and "probabilities" [N, classes].
+    /// </summary>
     /// <param name="path">The .onnx file to write.</param>
     public void SaveOnnx(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, _onnxModel);
+        OnnxExporter.Save(Graph, new OnnxExportOptions { OutputNames = ["logits", "probabilities"] }, path);
     }
 
     /// <summary>
@@ -93,7 +98,7 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         InputSchemaCheck.ClassNames(data.Schema, _options.LabelColumnName);
-        return ImageColumnReader.ReadRows(_preprocessing.Transform(CallerImageCopies.Of(data)), _options, ClassNames.Count, Network.Height, Network.Width);
+        return ImageColumnReader.ReadRows(_preprocessing.Transform(CallerImageCopies.Of(data)), _options, ClassNames.Count, Graph.InputShape.Height, Graph.InputShape.Width);
     }
 
     /// <inheritdoc />

@@ -13,6 +13,9 @@ internal static class ScoringChain
 {
     public const string LogitsColumnName = "ReparamLogits";
 
+    /// <summary>The ONNX model's second output, the softmax of the logits (read by the fold check, not by ML.NET).</summary>
+    public const string ProbabilitiesColumnName = "ReparamProbabilities";
+
     public static TransformerChain<ITransformer> Create(IHostEnvironment environment, MLContext mlContext, IDataView data, ImageInput input, string onnxPath, ReparamConvTrainerOptions options)
     {
         var pixels = input.Preprocessing.Transform(data);

@@ -16,14 +16,14 @@ public sealed record LearnedStride(int Layer, bool Learned, double Height, doubl
 {
     /// <summary>Pairs the model's spectral layers with their deployed forms, in order.</summary>
     /// <param name="model">The trained model.</param>
-    /// <param name="network">Its folded network.</param>
+    /// <param name="graph">Its folded graph (a layer shared by two paths, as in a residual block, appears once).</param>
     /// <returns>One entry per spectral layer.</returns>
-    public static IReadOnlyList<LearnedStride> Of(nn.Module model, PlainNetwork network)
+    public static IReadOnlyList<LearnedStride> Of(nn.Module model, PlainGraph graph)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(graph);
         var layers = Downsamplers.In(model);
-        var resizes = network.Layers.OfType<PlainSpectralResize>().ToList();
+        var resizes = graph.Ops.OfType<PlainSpectralResize>().Distinct().ToList();
         return [.. layers.Zip(resizes, (layer, resize) => (layer, resize)).Select((pair, index) =>
         {
             var (height, width) = pair.layer.EffectiveStrides(pair.resize.InHeight, pair.resize.InWidth);

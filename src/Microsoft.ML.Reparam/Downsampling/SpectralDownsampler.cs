@@ -11,7 +11,7 @@ namespace Microsoft.ML.Reparam.Downsampling;
 /// the strides (D1–D2), crop to the mask's support, irfft2. The stride may be fractional; the output is about
 /// H/S + 2R by W/S + 2R. For a fixed input size the layer is the real map Y = A·X·Bᵀ (D4), which is its deployed form.
 /// </summary>
-public abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IPlainLayerSource
+public abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IFoldable
 {
     private readonly Parameter _strides;
 
@@ -75,20 +75,19 @@ public abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IPlainLay
         return fft.irfft2(spectrum * mask, s: [rows.OutputSize, columns.OutputSize], norm: FFTNormType.Forward).MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<PlainLayer> ToPlainLayers((int Channels, int Height, int Width) inputShape)
+    /// <summary>Returns the layer's deployed form for an input of <paramref name="input"/>'s size: Y = A·X·Bᵀ (D4).</summary>
+    internal PlainSpectralResize PlainForm(PlainShape input)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var (strideHeight, strideWidth) = EffectiveStrides(inputShape.Height, inputShape.Width);
+        var (strideHeight, strideWidth) = EffectiveStrides(input.Height, input.Width);
         var strides = tensor(new[] { (float)strideHeight, (float)strideWidth });
-        var (rows, rowRamp) = Plan(inputShape.Height, strides[0], widthAxis: false);
-        var (columns, columnRamp) = Plan(inputShape.Width, strides[1], widthAxis: true);
-        return
-        [
-            new PlainSpectralResize(rows.Matrix(Doubles(rowRamp)), columns.Matrix(Doubles(columnRamp)), rows.OutputSize, inputShape.Height, columns.OutputSize, inputShape.Width),
-        ];
+        var (rows, rowRamp) = Plan(input.Height, strides[0], widthAxis: false);
+        var (columns, columnRamp) = Plan(input.Width, strides[1], widthAxis: true);
+        return new PlainSpectralResize(rows.Matrix(Doubles(rowRamp)), columns.Matrix(Doubles(columnRamp)), rows.OutputSize, input.Height, columns.OutputSize, input.Width);
     }
+
+    PlainValue IFoldable.Fold(GraphFolder folder, PlainValue input) => folder.Builder.Add(PlainForm(input.Shape), input);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

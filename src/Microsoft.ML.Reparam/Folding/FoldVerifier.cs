@@ -1,3 +1,5 @@
+using Microsoft.ML.Reparam.Onnx;
+using Microsoft.ML.Reparam.Plain;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Folding;
@@ -24,6 +26,32 @@ public static class FoldVerifier
         return Compare(expected, actual);
     }
 
+    /// <summary>
+    /// Runs the trained network, the folded graph in TorchSharp and its ONNX export (symbolic size where the graph
+    /// allows) at each size, on seeded random inputs; returns the worst fold error (graph vs trained) and the worst ONNX
+    /// error (ONNX Runtime vs graph), the measure of a network that must deploy at any image size.
+    /// </summary>
+    internal static (FoldError Fold, FoldError Onnx) MeasureAtSizes(nn.Module<Tensor, Tensor> trained, PlainGraph graph, IEnumerable<(int Height, int Width)> sizes, int batch = 2, int seed = 1)
+    {
+        trained.eval();
+        using var folded = new PlainGraphModule(graph);
+        using var runner = new OnnxModelRunner(OnnxExporter.Export(graph, new OnnxExportOptions()));
+        var (fold, onnx) = (new FoldError(0, 0), new FoldError(0, 0));
+        foreach (var (height, width) in sizes)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            manual_seed(seed);
+            var input = rand(batch, graph.InputShape.Channels, height, width);
+            var expected = folded.forward(input);
+            var actual = tensor(runner.Run(input.data<float>().ToArray(), [batch, graph.InputShape.Channels, height, width])).reshape(expected.shape);
+            fold = Worst(fold, Compare(trained.forward(input), expected));
+            onnx = Worst(onnx, Compare(expected, actual));
+        }
+
+        return (fold, onnx);
+    }
+
     /// <summary>Compares two outputs of the same shape.</summary>
     /// <param name="expected">The reference output.</param>
     /// <param name="actual">The output to check.</param>
@@ -43,4 +71,6 @@ public static class FoldVerifier
         var scale = e.abs().max().item<double>();
         return new FoldError(maxAbs, scale > 0 ? maxAbs / scale : maxAbs);
     }
+
+    private static FoldError Worst(FoldError a, FoldError b) => new(Math.Max(a.MaxAbsolute, b.MaxAbsolute), Math.Max(a.MaxRelative, b.MaxRelative));
 }

@@ -1,35 +1,40 @@
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Downsampling;
+using Microsoft.ML.Reparam.Folding;
+using Microsoft.ML.Reparam.Plain;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Models;
 
 /// <summary>
-/// A small ResNet: a 3×3 conv+BN+ReLU stem with the first stage's width, then per stage <see cref="ClassifierArchitecture.StageDepths"/>
-/// residual blocks (the first with the stage's stride), global average pooling and a linear head. Not foldable (see
-/// <see cref="ResidualBlock"/>); evaluated in TorchSharp.
+/// A small ResNet: a K×K block + ReLU stem with the first stage's width, then per stage <see cref="ClassifierArchitecture.StageDepths"/>
+/// residual blocks (the first with the stage's stride), global average pooling and a linear head. Every K×K convolution
+/// is a reparameterizable block of the given kind; the network folds to a plain residual graph (<see cref="ResidualBlock"/>).
 /// </summary>
-public sealed class ResNetClassifier : nn.Module<Tensor, Tensor>
+public sealed class ResNetClassifier : nn.Module<Tensor, Tensor>, IFoldable
 {
     private readonly Sequential _layers;
 
     /// <summary>Initializes a new instance of the <see cref="ResNetClassifier"/> class.</summary>
     /// <param name="architecture">Input shape, classes, and the stages' widths, depths and strides.</param>
     /// <param name="downsampling">How the strided blocks downsample.</param>
-    public ResNetClassifier(ClassifierArchitecture architecture, DownsamplingSpec? downsampling = null)
+    /// <param name="spec">The block kind of every K×K convolution (plain conv+BN when null).</param>
+    public ResNetClassifier(ClassifierArchitecture architecture, DownsamplingSpec? downsampling = null, BlockSpec? spec = null)
         : base(nameof(ResNetClassifier))
     {
         ArgumentNullException.ThrowIfNull(architecture);
         architecture.Validate();
-        var layers = new List<nn.Module<Tensor, Tensor>> { new ConvBn(new ConvGeometry(architecture.InputChannels, architecture.StageWidths[0])), nn.ReLU() };
+        spec ??= BlockKind.Plain;
+        var layers = new List<nn.Module<Tensor, Tensor>> { BlockFactory.Create(spec, new ConvGeometry(architecture.InputChannels, architecture.StageWidths[0], architecture.KernelSize)), nn.ReLU() };
         var channels = architecture.StageWidths[0];
         using var positions = architecture.DownsamplingPositions().GetEnumerator();
         for (var stage = 0; stage < architecture.StageWidths.Count; stage++)
         {
             for (var block = 0; block < architecture.StageDepths[stage]; block++)
             {
-                layers.Add(new ResidualBlock(channels, architecture.StageWidths[stage], block == 0 ? architecture.StageStrides[stage] : 1, positions.MoveNext() && positions.Current ? downsampling : null));
+                var stride = block == 0 ? architecture.StageStrides[stage] : 1;
+                layers.Add(new ResidualBlock(channels, architecture.StageWidths[stage], stride, positions.MoveNext() && positions.Current ? downsampling : null, spec, architecture.KernelSize));
                 channels = architecture.StageWidths[stage];
             }
         }
@@ -43,6 +48,8 @@ public sealed class ResNetClassifier : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => _layers.forward(input);
+
+    PlainValue IFoldable.Fold(GraphFolder folder, PlainValue input) => folder.Fold(_layers, input);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -1,5 +1,7 @@
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Downsampling;
+using Microsoft.ML.Reparam.Folding;
+using Microsoft.ML.Reparam.Plain;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +14,7 @@ namespace Microsoft.ML.Reparam.Models;
 /// <see cref="ClassifierArchitecture.DownsamplingPositions"/>) has stride 1 and is followed by
 /// spectral pooling or DiffStride, which folds to two matrix products (docs/diffstride.md).
 /// </summary>
-public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwork
+public sealed class VggClassifier : nn.Module<Tensor, Tensor>, IFoldable
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _layers;
 
@@ -65,11 +67,6 @@ public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwor
     /// <summary>Gets the deployed shape.</summary>
     public ClassifierArchitecture Architecture { get; }
 
-    /// <inheritdoc />
-    public (int Channels, int Height, int Width) InputShape => (Architecture.InputChannels, Architecture.Height, Architecture.Width);
-
-    /// <inheritdoc />
-    public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers => _layers.ToList();
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
@@ -83,6 +80,8 @@ public sealed class VggClassifier : nn.Module<Tensor, Tensor>, ISequentialNetwor
 
         return x.MoveToOuterDisposeScope();
     }
+
+    PlainValue IFoldable.Fold(GraphFolder folder, PlainValue input) => _layers.Aggregate(input, (value, layer) => folder.Fold(layer, value));
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -3,30 +3,21 @@ namespace Microsoft.ML.Reparam.Onnx;
 /// <summary>Options of <see cref="OnnxExporter"/>.</summary>
 public sealed class OnnxExportOptions
 {
-    /// <summary>Gets or sets the graph input's name; it takes pixels as ML.NET extracts them, [N, C, H, W].</summary>
+    /// <summary>Gets or sets the graph input's name; it takes pixels as ML.NET extracts them, [N, C, H, W] scaled to [0, 1].</summary>
     public string InputName { get; set; } = "input";
 
-    /// <summary>Gets or sets the graph output's name.</summary>
-    public string OutputName { get; set; } = "output";
+    /// <summary>Gets or sets the names of the graph outputs, one per output of the plain graph, or null to keep the graph's names.</summary>
+    public IReadOnlyList<string>? OutputNames { get; set; }
 
-    /// <summary>Gets or sets the per-channel mean subtracted from the input inside the graph, or null for none.</summary>
-    public float[]? InputMean { get; set; }
-
-    /// <summary>Gets or sets the per-channel standard deviation the input is divided by inside the graph, or null for none.</summary>
-    public float[]? InputStd { get; set; }
-
-    /// <summary>Gets or sets a value indicating whether a softmax over the last axis ends the graph (classifiers).</summary>
-    public bool AppendSoftmax { get; set; }
-
-    /// <summary>
-    /// Gets or sets the name of a second output holding the logits (the values before the softmax), or null for none.
-    /// ML.NET scoring feeds them to its stock multiclass scorer, which applies the same softmax and picks the label.
-    /// </summary>
-    public string? LogitsOutputName { get; set; }
-
-    /// <summary>Gets or sets the fixed batch size, or null for a symbolic batch dimension.</summary>
+    /// <summary>Gets or sets the fixed batch size, or null for a symbolic batch dimension "N".</summary>
     public int? BatchSize { get; set; }
 
-    /// <summary>Gets or sets the ONNX opset version.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether the input height and width are fixed to the size the graph was folded
+    /// for. When false they are symbolic ("H", "W") unless an operation fixes the size (docs/onnx.md).
+    /// </summary>
+    public bool FixedSize { get; set; }
+
+    /// <summary>Gets or sets the ONNX opset version (15 or later).</summary>
     public int OpsetVersion { get; set; } = 17;
 }

@@ -5,48 +5,40 @@ using static Microsoft.ML.Reparam.Onnx.OnnxGraphBuilder;
 
 namespace Microsoft.ML.Reparam.Onnx;
 
-/// <summary>Writes a <see cref="PlainNetwork"/> as a standard-opset ONNX model (docs/onnx.md).</summary>
+/// <summary>Writes a <see cref="PlainGraph"/> as a standard-opset ONNX model (docs/onnx.md); each operation emits its own nodes.</summary>
 public static class OnnxExporter
 {
     /// <summary>The IR version that goes with opset 17.</summary>
     private const long IrVersion = 8;
 
-    /// <summary>Serializes <paramref name="network"/> to ONNX model bytes.</summary>
-    /// <param name="network">The plain network.</param>
+    /// <summary>Serializes <paramref name="graph"/> to ONNX model bytes.</summary>
+    /// <param name="graph">The plain graph.</param>
     /// <param name="options">Export options.</param>
     /// <returns>The serialized ModelProto.</returns>
-    public static byte[] Export(PlainNetwork network, OnnxExportOptions options)
+    public static byte[] Export(PlainGraph graph, OnnxExportOptions options)
     {
-        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
-        Validate(network, options);
-        var graph = new OnnxGraphBuilder();
-        long? batch = options.BatchSize;
-        graph.Graph.Input.Add(FloatTensor(options.InputName, batch, network.Channels, network.Height, network.Width));
+        var outputNames = Validate(graph, options);
+        var fixedSize = options.FixedSize || graph.FixesSize;
+        object batch = options.BatchSize is { } size ? size : "N";
+        var onnx = new OnnxGraphBuilder();
+        var input = graph.InputShape;
+        onnx.Graph.Input.Add(FloatTensor(options.InputName, batch, input.Channels, fixedSize ? input.Height : "H", fixedSize ? input.Width : "W"));
 
-        var value = options.InputName;
-        if (options.InputMean is { } mean)
+        var names = new Dictionary<string, string> { [PlainGraph.InputName] = options.InputName };
+        foreach (var node in graph.Nodes)
         {
-            value = graph.Node("Sub", [value, graph.Constant("mean", mean, 1, network.Channels, 1, 1)]);
+            names[node.Output] = node.Op.Emit(onnx, [.. node.Inputs.Select(value => names[value])]);
         }
 
-        if (options.InputStd is { } std)
+        for (var i = 0; i < graph.Outputs.Count; i++)
         {
-            value = graph.Node("Div", [value, graph.Constant("std", std, 1, network.Channels, 1, 1)]);
-        }
-
-        foreach (var layer in network.Layers)
-        {
-            value = OnnxLayerEmitter.Emit(graph, layer, value);
-        }
-
-        var outputs = OutputFeatures(network);
-        graph.NodeWithOutput(options.AppendSoftmax ? "Softmax" : "Identity", [value], options.OutputName, options.AppendSoftmax ? [Int("axis", -1)] : []);
-        graph.Graph.Output.Add(FloatTensor(options.OutputName, batch, outputs));
-        if (options.LogitsOutputName is { } logits)
-        {
-            graph.NodeWithOutput("Identity", [value], logits);
-            graph.Graph.Output.Add(FloatTensor(logits, batch, outputs));
+            var shape = graph.Shapes[graph.Outputs[i]];
+            onnx.NodeWithOutput("Identity", [names[graph.Outputs[i]]], outputNames[i]);
+            onnx.Graph.Output.Add(shape.IsVector
+                ? FloatTensor(outputNames[i], batch, shape.Channels)
+                : FloatTensor(outputNames[i], batch, shape.Channels, fixedSize ? shape.Height : $"{outputNames[i]}_H", fixedSize ? shape.Width : $"{outputNames[i]}_W"));
         }
 
         var model = new ModelProto
@@ -54,63 +46,46 @@ public static class OnnxExporter
             IrVersion = IrVersion,
             ProducerName = "Microsoft.ML.Reparam",
             ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
-            Graph = graph.Graph,
+            Graph = onnx.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = options.OpsetVersion });
         return model.ToByteArray();
     }
 
-    /// <summary>Exports <paramref name="network"/> to the file <paramref name="path"/>.</summary>
-    /// <param name="network">The plain network.</param>
+    /// <summary>Exports <paramref name="graph"/> to the file <paramref name="path"/>.</summary>
+    /// <param name="graph">The plain graph.</param>
     /// <param name="options">Export options.</param>
     /// <param name="path">The .onnx file to write.</param>
-    public static void Save(PlainNetwork network, OnnxExportOptions options, string path)
+    public static void Save(PlainGraph graph, OnnxExportOptions options, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, Export(network, options));
+        File.WriteAllBytes(path, Export(graph, options));
     }
 
-    private static long OutputFeatures(PlainNetwork network) =>
-        network.Layers.OfType<PlainLinear>().LastOrDefault()?.OutFeatures
-        ?? throw new NotSupportedException("Only networks that end in a linear classifier head can be exported yet.");
-
-    private static void Validate(PlainNetwork network, OnnxExportOptions options)
+    private static IReadOnlyList<string> Validate(PlainGraph graph, OnnxExportOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.InputName, nameof(options.InputName));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputName, nameof(options.OutputName));
         if (options.BatchSize is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"{nameof(options.BatchSize)} must be at least 1, or null for a symbolic batch.");
         }
 
-        if (options.OpsetVersion < 13)
+        if (options.OpsetVersion < 15)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.OpsetVersion, $"{nameof(options.OpsetVersion)} must be 13 or later.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.OpsetVersion, $"{nameof(options.OpsetVersion)} must be 15 or later.");
         }
 
-        if (options.LogitsOutputName is { } logits && (logits == options.OutputName || logits == options.InputName))
+        var names = options.OutputNames ?? graph.Outputs;
+        if (names.Count != graph.Outputs.Count)
         {
-            throw new ArgumentException($"{nameof(options.LogitsOutputName)} '{logits}' must differ from the input and output names.", nameof(options));
+            throw new ArgumentException($"{nameof(options.OutputNames)} has {names.Count} names but the graph has {graph.Outputs.Count} outputs.", nameof(options));
         }
 
-        CheckPerChannel(options.InputMean, network.Channels, nameof(options.InputMean));
-        CheckPerChannel(options.InputStd, network.Channels, nameof(options.InputStd));
-        if (options.InputStd?.Any(s => !(s > 0) || !float.IsFinite(s)) == true)
+        if (names.Append(options.InputName).Any(string.IsNullOrWhiteSpace) || names.Append(options.InputName).Distinct().Count() != names.Count + 1)
         {
-            throw new ArgumentException($"{nameof(options.InputStd)} values must be positive and finite: [{string.Join(", ", options.InputStd)}].", nameof(options));
+            throw new ArgumentException($"The input and output names must be non-empty and distinct: {options.InputName}; {string.Join(", ", names)}.", nameof(options));
         }
 
-        if (options.InputMean?.Any(m => !float.IsFinite(m)) == true)
-        {
-            throw new ArgumentException($"{nameof(options.InputMean)} values must be finite: [{string.Join(", ", options.InputMean)}].", nameof(options));
-        }
-    }
-
-    private static void CheckPerChannel(float[]? values, int channels, string name)
-    {
-        if (values is not null && values.Length != channels)
-        {
-            throw new ArgumentException($"{name} has {values.Length} values but the network takes {channels} channel(s).", name);
-        }
+        return names;
     }
 }

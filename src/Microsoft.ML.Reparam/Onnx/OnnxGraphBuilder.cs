@@ -60,6 +60,9 @@ internal sealed class OnnxGraphBuilder
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    public static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
     public static AttributeProto Ints(string name, params long[] values)
     {
         var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
@@ -67,13 +70,16 @@ internal sealed class OnnxGraphBuilder
         return attribute;
     }
 
-    /// <summary>Declares a float tensor input or output; a null dimension is symbolic ("N").</summary>
-    public static ValueInfoProto FloatTensor(string name, params long?[] dims)
+    public static AttributeProto Text(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+
+    /// <summary>Declares a float tensor input or output; each dimension is a size, or the name of a symbolic one.</summary>
+    public static ValueInfoProto FloatTensor(string name, params object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var dim in dims)
         {
-            shape.Dim.Add(dim is { } value ? new TensorShapeProto.Types.Dimension { DimValue = value } : new TensorShapeProto.Types.Dimension { DimParam = "N" });
+            shape.Dim.Add(dim is string symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol } : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim, System.Globalization.CultureInfo.InvariantCulture) });
         }
 
         return new ValueInfoProto

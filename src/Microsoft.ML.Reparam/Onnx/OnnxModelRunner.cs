@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Microsoft.ML.Reparam.Onnx;
 
-/// <summary>Runs an exported single-input, single-output model in ONNX Runtime (fold checks, latency measurements).</summary>
+/// <summary>Runs an exported single-input model in ONNX Runtime (fold checks, latency measurements).</summary>
 public sealed class OnnxModelRunner : IDisposable
 {
     private readonly InferenceSession _session;
@@ -21,12 +21,13 @@ public sealed class OnnxModelRunner : IDisposable
     /// <summary>Runs the model on one input tensor.</summary>
     /// <param name="input">Input values, row-major.</param>
     /// <param name="shape">Input shape.</param>
-    /// <returns>The first output's values, row-major.</returns>
-    public float[] Run(float[] input, ReadOnlySpan<int> shape)
+    /// <param name="outputName">The output to return; the first when null.</param>
+    /// <returns>The output's values, row-major.</returns>
+    public float[] Run(float[] input, ReadOnlySpan<int> shape, string? outputName = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var tensor = new DenseTensor<float>(input, shape);
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, tensor)]);
+        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, tensor)], [outputName ?? _session.OutputNames[0]]);
         return results[0].AsTensor<float>().ToArray();
     }
 

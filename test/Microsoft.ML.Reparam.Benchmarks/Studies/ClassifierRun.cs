@@ -1,5 +1,6 @@
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Folding;
+using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Models;
 using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Training;
@@ -36,8 +37,8 @@ internal static class ClassifierRun
         manual_seed(seed);
         using var model = new VggClassifier(architecture, spec);
         var training = TrainingLoop.Train(model, data.Train, Settings(epochs, seed));
-        var plain = NetworkFolder.Fold(model);
-        var onnx = OnnxExporter.Export(plain, new OnnxExportOptions { InputMean = Mean, InputStd = Std });
+        var plain = GraphFolder.Fold(model, new PlainShape(architecture.InputChannels, architecture.Height, architecture.Width), new PlainNormalize(Mean, Std));
+        var onnx = OnnxExporter.Export(plain, new OnnxExportOptions());
         return new ClassifierRunResult(OnnxAccuracy(onnx, data.Test), training.TrainSeconds / epochs, training);
     }
 

@@ -28,6 +28,7 @@ internal sealed class FoldSuite : IBenchmarkSuite
         var configs = BenchmarkModels.AllBlockConfigs();
         var architecture = BenchmarkModels.Classifier();
         var blocks = configs.Select(config => MeasureErrors(config, architecture)).ToList();
+        var networks = BenchmarkModels.LinearSpecs.Concat(BenchmarkModels.NkrSpecs).SelectMany(spec => new[] { MeasureNetwork("ResNet classifier", spec), MeasureNetwork("U-Net", spec) }).ToList();
         var (plainModel, plainOnnx, _) = ExportFolded(BenchmarkModels.Find(nameof(BlockKind.Plain)), architecture, seed: 0);
         plainModel.Dispose();
         var latency = new List<LatencyRow>();
@@ -40,7 +41,7 @@ internal sealed class FoldSuite : IBenchmarkSuite
             }
         }
 
-        return new SuiteResult(new { blocks, latency }, Markdown(blocks, latency, architecture));
+        return new SuiteResult(new { blocks, networks, latency }, Markdown(blocks, networks, latency, architecture));
     }
 
     private static BlockErrors MeasureErrors(BlockConfig config, ClassifierArchitecture architecture)
@@ -80,7 +81,7 @@ internal sealed class FoldSuite : IBenchmarkSuite
         var (model, onnx, plain) = ExportFolded(config, architecture, seed: 5);
         using (model)
         using (var scope = NewDisposeScope())
-        using (var folded = new PlainNetworkModule(plain))
+        using (var folded = new PlainGraphModule(plain))
         using (var runner = new OnnxModelRunner(onnx))
         {
             manual_seed(12);
@@ -95,13 +96,33 @@ internal sealed class FoldSuite : IBenchmarkSuite
         }
     }
 
-    private static (VggClassifier Model, byte[] Onnx, PlainNetwork Plain) ExportFolded(BlockConfig config, ClassifierArchitecture architecture, int seed)
+    /// <summary>
+    /// A residual classifier (28×28 input) and a U-Net (two levels down, two up, skip concatenation) of one block kind,
+    /// parameters perturbed and batch-norm statistics randomized: fold and ONNX error at several input sizes, the ONNX
+    /// model exported once with symbolic height and width.
+    /// </summary>
+    private static NetworkErrors MeasureNetwork(string name, BlockSpec spec)
+    {
+        manual_seed(9);
+        using nn.Module<Tensor, Tensor> model = name.StartsWith("ResNet", StringComparison.Ordinal)
+            ? new ResNetClassifier(new ClassifierArchitecture(1, 28, 28, 10, [8, 16], [1, 1], [1, 2]), spec: spec)
+            : new UNet(1, 3, [8, 16, 32], spec);
+        BatchNormStatistics.PerturbParameters(model);
+        BatchNormStatistics.Randomize(model);
+        (int Height, int Width)[] sizes = model is UNet ? [(64, 64), (123, 77), (200, 160)] : [(28, 28), (37, 23)];
+        var graph = GraphFolder.Fold(model, new PlainShape(1, sizes[0].Height, sizes[0].Width));
+        var (fold, onnx) = FoldVerifier.MeasureAtSizes(model, graph, sizes);
+        Console.WriteLine($"{name} {spec.Name}: fold rel {fold.MaxRelative:E2}, onnx max abs {onnx.MaxAbsolute:E2} at {string.Join(", ", sizes.Select(s => $"{s.Height}x{s.Width}"))}");
+        return new NetworkErrors($"{name} ({spec.Name})", fold.MaxRelative, onnx.MaxAbsolute, [.. sizes.Select(s => $"{s.Height}x{s.Width}")]);
+    }
+
+    private static (VggClassifier Model, byte[] Onnx, PlainGraph Plain) ExportFolded(BlockConfig config, ClassifierArchitecture architecture, int seed)
     {
         manual_seed(seed);
         var model = new VggClassifier(architecture, config.CreateBlock);
         BatchNormStatistics.Randomize(model);
         model.eval();
-        var plain = NetworkFolder.Fold(model);
+        var plain = GraphFolder.Fold(model, new PlainShape(architecture.InputChannels, architecture.Height, architecture.Width));
         return (model, OnnxExporter.Export(plain, new OnnxExportOptions()), plain);
     }
 
@@ -132,7 +153,7 @@ internal sealed class FoldSuite : IBenchmarkSuite
         }
     }
 
-    private static string Markdown(IReadOnlyList<BlockErrors> blocks, IReadOnlyList<LatencyRow> latency, ClassifierArchitecture architecture)
+    private static string Markdown(IReadOnlyList<BlockErrors> blocks, IReadOnlyList<NetworkErrors> networks, IReadOnlyList<LatencyRow> latency, ClassifierArchitecture architecture)
     {
         var text = new StringBuilder();
         text.AppendLine("## Fold and export error").AppendLine();
@@ -142,6 +163,15 @@ internal sealed class FoldSuite : IBenchmarkSuite
         foreach (var b in blocks)
         {
             text.AppendLine($"| {b.Kind} | {b.MaxAbsError:E2} | {b.MaxRelError:E2} | {b.ClassifierFoldMaxRelError:E2} | {b.OnnxMaxAbsError:E2} | {b.OnnxMaxRelError:E2} | {b.FoldedParameters:N0} | {string.Join(", ", b.Cases)} |");
+        }
+
+        text.AppendLine().AppendLine("## Networks beyond a chain").AppendLine();
+        text.AppendLine("Residual classifier (1×28×28 → 10, widths [8, 16], one residual block per stage) and U-Net (widths [8, 16, 32]: two 2×2 max-pool levels down, two nearest-neighbour upsamplings to the skip's size, skip concatenation, 1×1 head to 3 channels), every parameter perturbed and batch-norm statistics randomized. Fold: unfolded TorchSharp vs folded graph in TorchSharp, relative; ONNX: the graph exported once with symbolic height and width, run in ONNX Runtime at every size listed, vs the folded graph, absolute. Bounds: fold ≤ 1e-5 relative, ONNX ≤ 1e-4 absolute.").AppendLine();
+        text.AppendLine("| network (block kind) | fold max rel | ONNX max abs | sizes |");
+        text.AppendLine("| --- | ---: | ---: | --- |");
+        foreach (var n in networks)
+        {
+            text.AppendLine($"| {n.Name} | {n.MaxRelError:E2} | {n.OnnxMaxAbsError:E2} | {string.Join(", ", n.Sizes)} |");
         }
 
         text.AppendLine().AppendLine($"## Latency (median ms per call), classifier {architecture.InputChannels}x{architecture.Height}x{architecture.Width}, widths [{string.Join(", ", architecture.StageWidths)}], depths [{string.Join(", ", architecture.StageDepths)}]").AppendLine();
@@ -156,6 +186,8 @@ internal sealed class FoldSuite : IBenchmarkSuite
     }
 
     private sealed record BlockErrors(string Kind, double MaxAbsError, double MaxRelError, double ClassifierFoldMaxRelError, double OnnxMaxAbsError, double OnnxMaxRelError, long FoldedParameters, IReadOnlyList<string> Cases);
+
+    private sealed record NetworkErrors(string Name, double MaxRelError, double OnnxMaxAbsError, IReadOnlyList<string> Sizes);
 
     private sealed record LatencyRow(string Kind, int Batch, double UnfoldedTorchMs, double FoldedOnnxMs, double PlainOnnxMs);
 }

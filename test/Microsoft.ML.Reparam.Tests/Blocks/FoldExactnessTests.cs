@@ -47,11 +47,11 @@ public sealed class FoldExactnessTests
         var architecture = new ClassifierArchitecture(1, 12, 12, 5, [8, 16], [2, 2], [1, 2]);
         using var plainModel = new VggClassifier(architecture, BlockKind.Plain);
         using var model = new VggClassifier(architecture, TestModels.Spec(spec));
-        var expected = NetworkFolder.Fold(plainModel);
-        var actual = NetworkFolder.Fold(model);
+        var expected = GraphFolder.Fold(plainModel, new PlainShape(1, 12, 12));
+        var actual = GraphFolder.Fold(model, new PlainShape(1, 12, 12));
 
         Assert.AreEqual(expected.ParameterCount, actual.ParameterCount);
-        CollectionAssert.AreEqual(expected.Layers.Select(Describe).ToList(), actual.Layers.Select(Describe).ToList());
+        CollectionAssert.AreEqual(expected.Ops.Select(Describe).ToList(), actual.Ops.Select(Describe).ToList());
     }
 
     [TestMethod]
@@ -62,20 +62,20 @@ public sealed class FoldExactnessTests
         var architecture = new ClassifierArchitecture(1, 12, 12, 5, [8, 16], [2, 2], [1, 2]);
         using var model = new VggClassifier(architecture, BlockKind.RepVgg);
         TestModels.RandomizeBatchNorm(model);
-        var plain = NetworkFolder.Fold(model);
-        using var folded = new PlainNetworkModule(plain);
+        var plain = GraphFolder.Fold(model, new PlainShape(1, 12, 12));
+        using var folded = new PlainGraphModule(plain);
 
         var error = FoldVerifier.Measure(model, folded, randn(4, 1, 12, 12));
 
         Assert.IsTrue(error.MaxRelative <= 1e-5, error.ToString());
-        Assert.AreEqual(4, plain.Layers.OfType<PlainConv>().Count());
-        Assert.AreEqual(4, plain.Layers.OfType<PlainRelu>().Count());
+        Assert.AreEqual(4, plain.Ops.OfType<PlainConv>().Count());
+        Assert.AreEqual(4, plain.Ops.OfType<PlainRelu>().Count());
         // 1→8, 8→8, 8→16, 16→16 convolutions (3x3 + bias) and a 16→5 linear head.
         var expected = (8 * 9 + 8) + (8 * 8 * 9 + 8) + (16 * 8 * 9 + 16) + (16 * 16 * 9 + 16) + (5 * 16 + 5);
         Assert.AreEqual(expected, plain.ParameterCount);
     }
 
-    private static string Describe(PlainLayer layer) => layer switch
+    private static string Describe(PlainOp layer) => layer switch
     {
         PlainConv conv => $"conv {conv.OutChannels}x{conv.InChannelsPerGroup}/{conv.Groups} k{conv.KernelSize} s{conv.Stride} p{conv.Padding}",
         _ => layer.GetType().Name,

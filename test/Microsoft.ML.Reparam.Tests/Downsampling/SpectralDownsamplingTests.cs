@@ -53,8 +53,8 @@ public sealed class SpectralDownsamplingTests
         using var layer = new DiffStride(new SpectralDownsamplerOptions { StrideHeight = strideHeight, StrideWidth = strideWidth });
         var input = randn(2, 3, height, width, float64);
         var expected = layer.forward(input);
-        var resize = (PlainSpectralResize)layer.ToPlainLayers((3, height, width)).Single();
-        using var deployed = new PlainNetworkModule(new PlainNetwork(3, height, width, [resize]));
+        var graph = new GraphBuilder(new PlainShape(3, height, width));
+        using var deployed = new PlainGraphModule(graph.Build(graph.Add(layer.PlainForm(graph.Input.Shape), graph.Input)));
 
         var actual = deployed.forward(input.to(float32)).to(float64);
 
@@ -109,7 +109,7 @@ public sealed class SpectralDownsamplingTests
         model.eval();
         var input = randn(4, 1, 20, 20);
 
-        var plain = NetworkFolder.Fold(model);
+        var plain = GraphFolder.Fold(model, new PlainShape(1, 20, 20));
         var onnx = OnnxExporter.Export(plain, new OnnxExportOptions());
         using var runner = new OnnxModelRunner(onnx);
         var expected = model.forward(input).to(float64);
@@ -138,11 +138,12 @@ public sealed class SpectralDownsamplingTests
         model.eval();
         var input = randn(3, 1, 16, 12);
 
-        using var folded = new PlainNetworkModule(NetworkFolder.Fold(model));
+        var plain = GraphFolder.Fold(model, new PlainShape(1, 16, 12));
+        using var folded = new PlainGraphModule(plain);
         var error = FoldVerifier.Measure(model, folded, input);
 
         Assert.AreEqual(1L, layer.StrideParameter.shape[0]);
-        var stride = LearnedStride.Of(model, NetworkFolder.Fold(model)).Single();
+        var stride = LearnedStride.Of(model, plain).Single();
         Assert.AreEqual((1.8, 1.8), (Math.Round(stride.Height, 5), Math.Round(stride.Width, 5)));
         Assert.IsLessThan(1e-5, error.MaxRelative);
     }

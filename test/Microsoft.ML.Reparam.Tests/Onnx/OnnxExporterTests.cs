@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Models;
 using Microsoft.ML.Reparam.Onnx;
@@ -23,7 +24,7 @@ public sealed class OnnxExporterTests
         using var scope = NewDisposeScope();
         var (model, plain) = FoldedModel(TestModels.Spec(spec));
         using (model)
-        using (var folded = new PlainNetworkModule(plain))
+        using (var folded = new PlainGraphModule(plain))
         using (var runner = new OnnxModelRunner(OnnxExporter.Export(plain, new OnnxExportOptions())))
         {
             var input = randn(3, 3, 10, 10);
@@ -39,54 +40,68 @@ public sealed class OnnxExporterTests
     public void NormalizationAndSoftmaxInTheGraphEqualNormalizingBeforeTheModel()
     {
         using var scope = NewDisposeScope();
-        var (model, plain) = FoldedModel(BlockKind.RepVgg);
+        manual_seed(21);
+        using var model = new VggClassifier(Small, BlockKind.RepVgg);
+        TestModels.Randomize(model);
         float[] mean = [0.1f, 0.2f, 0.3f];
         float[] std = [0.5f, 0.25f, 2f];
-        var options = new OnnxExportOptions { InputMean = mean, InputStd = std, AppendSoftmax = true };
-        using (model)
-        using (var runner = new OnnxModelRunner(OnnxExporter.Export(plain, options)))
-        {
-            var pixels = rand(2, 3, 10, 10);
-            var normalized = (pixels - tensor(mean).reshape(1, 3, 1, 1)) / tensor(std).reshape(1, 3, 1, 1);
-            using var noGrad = no_grad();
-            var expected = nn.functional.softmax(model.forward(normalized), 1);
-            var onnx = tensor(runner.Run(pixels.data<float>().ToArray(), [2, 3, 10, 10])).reshape(2, 4);
+        var plain = GraphFolder.Fold(model, new PlainShape(3, 10, 10), new PlainNormalize(mean, std), (graph, logits) => [graph.Add(new PlainSoftmax(), logits)]);
+        using var runner = new OnnxModelRunner(OnnxExporter.Export(plain, new OnnxExportOptions()));
+        var pixels = rand(2, 3, 10, 10);
+        var normalized = (pixels - tensor(mean).reshape(1, 3, 1, 1)) / tensor(std).reshape(1, 3, 1, 1);
+        using var noGrad = no_grad();
+        var expected = nn.functional.softmax(model.forward(normalized), 1);
+        var onnx = tensor(runner.Run(pixels.data<float>().ToArray(), [2, 3, 10, 10])).reshape(2, 4);
 
-            Assert.IsLessThanOrEqualTo(1e-5, FoldVerifier.Compare(expected, onnx).MaxAbsolute);
-            Assert.AreEqual(1.0, onnx[0].sum().item<float>(), 1e-5);
-            Assert.AreEqual(1.0, onnx[1].sum().item<float>(), 1e-5);
-        }
+        Assert.IsLessThanOrEqualTo(1e-5, FoldVerifier.Compare(expected, onnx).MaxAbsolute);
+        Assert.AreEqual(1.0, onnx[0].sum().item<float>(), 1e-5);
+        Assert.AreEqual(1.0, onnx[1].sum().item<float>(), 1e-5);
     }
 
     [TestMethod]
-    public void SymbolicBatchAcceptsAnyBatchSizeAndAFixedBatchIsDeclared()
+    public void SymbolicBatchAndSizeAcceptAnyBatchAndSizeAndFixedOnesAreDeclared()
     {
         var (model, plain) = FoldedModel(BlockKind.Plain);
         model.Dispose();
         using (var runner = new OnnxModelRunner(OnnxExporter.Export(plain, new OnnxExportOptions())))
         {
             Assert.HasCount(4, runner.Run(new float[300], [1, 3, 10, 10]));
-            Assert.HasCount(20, runner.Run(new float[1500], [5, 3, 10, 10]));
+            Assert.HasCount(20, runner.Run(new float[5 * 3 * 17 * 13], [5, 3, 17, 13]));
         }
 
-        var fixedBatch = ModelProto.Parser.ParseFrom(OnnxExporter.Export(plain, new OnnxExportOptions { BatchSize = 1 }));
-        Assert.AreEqual(1, fixedBatch.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimValue);
-        Assert.AreEqual(17, fixedBatch.OpsetImport.Single().Version);
+        var symbolic = ModelProto.Parser.ParseFrom(OnnxExporter.Export(plain, new OnnxExportOptions()));
+        CollectionAssert.AreEqual(new[] { "N", string.Empty, "H", "W" }, symbolic.Graph.Input[0].Type.TensorType.Shape.Dim.Select(d => d.DimParam).ToArray());
+        var fixedModel = ModelProto.Parser.ParseFrom(OnnxExporter.Export(plain, new OnnxExportOptions { BatchSize = 1, FixedSize = true }));
+        CollectionAssert.AreEqual(new long[] { 1, 3, 10, 10 }, fixedModel.Graph.Input[0].Type.TensorType.Shape.Dim.Select(d => d.DimValue).ToArray());
+        Assert.AreEqual(17, fixedModel.OpsetImport.Single().Version);
+    }
+
+    [TestMethod]
+    public void SpectralDownsamplingFixesTheExportedSize()
+    {
+        manual_seed(21);
+        using var model = new VggClassifier(Small, BlockKind.Plain, new DownsamplingSpec(DownsamplingKind.DiffStride));
+        var plain = GraphFolder.Fold(model, new PlainShape(3, 10, 10));
+
+        var exported = ModelProto.Parser.ParseFrom(OnnxExporter.Export(plain, new OnnxExportOptions()));
+
+        Assert.IsTrue(plain.FixesSize);
+        CollectionAssert.AreEqual(new long[] { 0, 3, 10, 10 }, exported.Graph.Input[0].Type.TensorType.Shape.Dim.Select(d => d.DimValue).ToArray());
     }
 
     [TestMethod]
     public void GraphUsesOnlyStandardOperators()
     {
-        var network = new PlainNetwork(1, 8, 8,
-        [
-            new PlainConv(new float[4 * 9], new float[4], 4, 1, 3, 1, 1, 1), new PlainRelu(), new PlainMaxPool(2, 2),
-            new PlainGlobalAveragePool(), new PlainLinear(new float[8], new float[2], 2, 4),
-        ]);
+        var graph = new GraphBuilder(new PlainShape(1, 8, 8));
+        var x = graph.Add(new PlainNormalize([0.5f], [0.5f]), graph.Input);
+        x = graph.Add(new PlainPool(PlainPoolKind.Max, 2, 2), graph.Add(new PlainRelu(), graph.Add(new PlainConv(new float[4 * 9], new float[4], 4, 1, 3, 1, 1, 1), x)));
+        x = graph.Add(new PlainLinear(new float[8], new float[2], 2, 4), graph.Add(new PlainGlobalAveragePool(), x));
+        var network = graph.Build(graph.Add(new PlainSoftmax(), x));
 
-        var model = ModelProto.Parser.ParseFrom(OnnxExporter.Export(network, new OnnxExportOptions { AppendSoftmax = true, InputMean = [0.5f], InputStd = [0.5f] }));
+        var model = ModelProto.Parser.ParseFrom(OnnxExporter.Export(network, new OnnxExportOptions()));
 
         var ops = model.Graph.Node.Select(n => n.OpType).ToHashSet();
-        CollectionAssert.AreEquivalent(new[] { "Sub", "Div", "Conv", "Relu", "MaxPool", "GlobalAveragePool", "Flatten", "Gemm", "Softmax" }, ops.ToArray());
+        CollectionAssert.AreEquivalent(new[] { "Sub", "Div", "Conv", "Relu", "MaxPool", "GlobalAveragePool", "Flatten", "Gemm", "Softmax", "Identity" }, ops.ToArray());
         Assert.IsTrue(model.Graph.Node.All(n => string.IsNullOrEmpty(n.Domain)));
         using var runner = new OnnxModelRunner(model.ToByteArray());
         var output = runner.Run(Enumerable.Repeat(0.5f, 64).ToArray(), [1, 1, 8, 8]);
@@ -99,20 +114,22 @@ public sealed class OnnxExporterTests
         var (model, plain) = FoldedModel(BlockKind.Plain);
         model.Dispose();
 
-        var mean = Assert.ThrowsExactly<ArgumentException>(() => OnnxExporter.Export(plain, new OnnxExportOptions { InputMean = [0.5f] }));
-        StringAssert.Contains(mean.Message, "InputMean has 1 values but the network takes 3 channel(s)");
-        var std = Assert.ThrowsExactly<ArgumentException>(() => OnnxExporter.Export(plain, new OnnxExportOptions { InputStd = [1f, 0f, 1f] }));
-        StringAssert.Contains(std.Message, "InputStd values must be positive");
+        var names = Assert.ThrowsExactly<ArgumentException>(() => OnnxExporter.Export(plain, new OnnxExportOptions { OutputNames = ["a", "b"] }));
+        StringAssert.Contains(names.Message, "OutputNames has 2 names but the graph has 1 outputs");
+        var clash = Assert.ThrowsExactly<ArgumentException>(() => OnnxExporter.Export(plain, new OnnxExportOptions { OutputNames = ["input"] }));
+        StringAssert.Contains(clash.Message, "distinct");
         var batch = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => OnnxExporter.Export(plain, new OnnxExportOptions { BatchSize = 0 }));
         StringAssert.Contains(batch.Message, "BatchSize");
+        var opset = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => OnnxExporter.Export(plain, new OnnxExportOptions { OpsetVersion = 13 }));
+        StringAssert.Contains(opset.Message, "OpsetVersion must be 15 or later");
     }
 
-    private static (VggClassifier Model, PlainNetwork Plain) FoldedModel(BlockSpec kind)
+    private static (VggClassifier Model, PlainGraph Plain) FoldedModel(BlockSpec kind)
     {
         manual_seed(21);
         var model = new VggClassifier(Small, kind);
         TestModels.Randomize(model);
         model.eval();
-        return (model, NetworkFolder.Fold(model));
+        return (model, GraphFolder.Fold(model, new PlainShape(3, 10, 10)));
     }
 }

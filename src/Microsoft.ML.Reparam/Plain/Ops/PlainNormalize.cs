@@ -1,0 +1,22 @@
+using Microsoft.ML.Reparam.Onnx;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Plain;
+
+/// <summary>The input normalisation (x − mean) / std per channel, so the deployed graph takes pixels scaled to [0, 1].</summary>
+/// <param name="Mean">Per-channel mean.</param>
+/// <param name="Std">Per-channel standard deviation (positive).</param>
+public sealed record PlainNormalize(float[] Mean, float[] Std) : PlainOp
+{
+    internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs)
+    {
+        var input = RequireMap(inputs[0], Mean.Length);
+        return Std.Length == Mean.Length ? input : throw new ArgumentException($"{nameof(PlainNormalize)} has {Mean.Length} means but {Std.Length} standard deviations.");
+    }
+
+    internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) =>
+        (inputs[0] - weights.Of(Mean, 1, Mean.Length, 1, 1)) / weights.Of(Std, 1, Std.Length, 1, 1);
+
+    internal override string Emit(OnnxGraphBuilder onnx, IReadOnlyList<string> inputs) =>
+        onnx.Node("Div", [onnx.Node("Sub", [inputs[0], onnx.Constant("mean", Mean, 1, Mean.Length, 1, 1)]), onnx.Constant("std", Std, 1, Std.Length, 1, 1)]);
+}

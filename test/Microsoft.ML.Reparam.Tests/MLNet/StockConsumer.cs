@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Reparam.Tests.MLNet;
+
+/// <summary>Saves a fitted model behind image loading and runs it in test/StockMLNetConsumer, a process with stock ML.NET packages only.</summary>
+internal static class StockConsumer
+{
+    /// <summary>Asserts that the stock process predicts what the fitted model predicts in process, on 30 embedded images written as PNG files.</summary>
+    public static void AssertPredictsAsInProcess(MLContext mlContext, ReparamConvTransformer model)
+    {
+        using var folder = new TemporaryFolder();
+        var files = TinyFashion.Images(30).WritePngFiles(Path.Combine(folder.Path, "images"));
+        var tsv = Path.Combine(folder.Path, "images.tsv");
+        File.WriteAllLines(tsv, files.Select(f => $"{f.Path}\t{f.Label}"));
+
+        var pathInput = mlContext.Data.LoadFromEnumerable(files.Select(f => new PathRow { ImagePath = f.Path }));
+        var loadImages = mlContext.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "ImagePath").Fit(pathInput);
+        var toName = mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(model.Transform(loadImages.Transform(pathInput)));
+        var pipeline = new TransformerChain<ITransformer>(loadImages, model, toName);
+        var zip = Path.Combine(folder.Path, "model.zip");
+        mlContext.Model.Save(pipeline, pathInput.Schema, zip);
+        var inProcess = pipeline.Transform(pathInput).GetColumn<string>("PredictedLabel").ToList();
+
+        var output = Run(zip, tsv);
+
+        var predictions = output.GetProperty("predictions").EnumerateArray().Select(p => p.GetString()).ToList();
+        CollectionAssert.AreEqual(inProcess, predictions);
+        var expectedAccuracy = inProcess.Where((p, i) => p == files[i].Label).Count() / 30.0;
+        Assert.AreEqual(expectedAccuracy, output.GetProperty("accuracy").GetDouble(), 1e-12);
+    }
+
+    private static JsonElement Run(string zip, string tsv)
+    {
+        // test/Microsoft.ML.Reparam.Tests/bin/<Configuration>/<tfm>/ → test/StockMLNetConsumer/bin/<Configuration>/<tfm>/
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var consumer = Path.Combine(testOutput.Parent!.Parent!.Parent!.Parent!.FullName, "StockMLNetConsumer", "bin", testOutput.Parent.Name, testOutput.Name, "StockMLNetConsumer.dll");
+        Assert.IsTrue(File.Exists(consumer), consumer);
+        Assert.IsFalse(File.Exists(Path.Combine(Path.GetDirectoryName(consumer)!, "TorchSharp.dll")), "the consumer must not ship TorchSharp");
+        Assert.IsFalse(File.Exists(Path.Combine(Path.GetDirectoryName(consumer)!, "Microsoft.ML.Reparam.dll")), "the consumer must not ship this library");
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { consumer, zip, tsv })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(120_000), "consumer timed out");
+        Assert.AreEqual(0, process.ExitCode, error.Result);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private sealed class PathRow
+    {
+        public string ImagePath { get; set; } = string.Empty;
+    }
+}
