@@ -11,10 +11,10 @@ namespace Microsoft.ML.Reparam;
 internal static class FoldCheck
 {
     /// <summary>
-    /// Compares the trained network (on normalized pixels) with the folded graph's first output (logits, on raw
-    /// pixels: the graph normalizes itself), and ONNX Runtime's scores with the graph's second output (probabilities).
+    /// Compares the trained network (on normalized pixels) with the folded graph's first output (on raw pixels: the
+    /// graph normalizes itself), and every output of the exported ONNX model, image by image, with the graph's.
     /// </summary>
-    public static FoldReport Measure(nn.Module<Tensor, Tensor> trained, PlainGraph graph, byte[] onnx, ImageTensorDataset images, ReparamConvTrainerOptions options)
+    public static FoldReport Measure(nn.Module<Tensor, Tensor> trained, PlainGraph graph, byte[] onnx, ImageTensorDataset images, ReparamTrainerOptions options)
     {
         using var scope = NewDisposeScope();
         using var folded = new PlainGraphModule(graph);
@@ -23,20 +23,23 @@ internal static class FoldCheck
         var (raw, _) = new BatchSource(images, [], []).Batch(indices);
         trained.eval();
         using var noGrad = no_grad();
-        var outputs = folded.Run(raw);
-        var fold = FoldVerifier.Compare(trained.forward(normalized), outputs[0]);
-        var expected = outputs[1];
+        var expected = folded.Run(raw);
+        var fold = FoldVerifier.Compare(trained.forward(normalized), expected[0]);
+
         using var runner = new OnnxModelRunner(onnx);
-        var scores = new float[expected.NumberOfElements];
-        var classes = (int)expected.shape[1];
+        var onnxError = 0.0;
         for (var i = 0; i < images.Count; i++)
         {
             var pixels = images.Pixels.AsSpan(i * images.ImageSize, images.ImageSize).ToArray();
-            runner.Run(pixels, [1, images.Channels, images.Height, images.Width], ScoringChain.ProbabilitiesColumnName).CopyTo(scores, i * classes);
+            var outputs = runner.RunAll(pixels, [1, images.Channels, images.Height, images.Width]);
+            for (var o = 0; o < expected.Length; o++)
+            {
+                var actual = tensor(outputs[o]).reshape([1, .. expected[o].shape[1..]]);
+                onnxError = Math.Max(onnxError, FoldVerifier.Compare(expected[o][i..(i + 1)], actual).MaxAbsolute);
+            }
         }
 
-        var onnxError = FoldVerifier.Compare(expected, tensor(scores).reshape(expected.shape));
-        return new FoldReport(fold, onnxError.MaxAbsolute, images.Count);
+        return new FoldReport(fold, onnxError, images.Count);
     }
 
     public static void ThrowIfInexact(FoldReport report, double tolerance)

@@ -4,6 +4,7 @@ using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Plain;
+using Microsoft.ML.Reparam.Tasks.Classification;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Reactivation;
 using static TorchSharp.torch;
@@ -24,27 +25,27 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
     private readonly ITransformer _preprocessing;
     private readonly ReparamConvTrainerOptions _options;
 
-    internal ReparamConvTransformer(TransformerChain<ITransformer> scoring, byte[] onnxModel, string onnxPath, PlainGraph graph, FoldReport foldReport, TrainingResult training, IReadOnlyList<ReactivationEvent> reactivations, IReadOnlyList<LearnedStride> strides, ImageInput input, ReparamConvTrainerOptions options, nn.Module<Tensor, Tensor>? trainedNetwork)
+    internal ReparamConvTransformer(FitResult fit, IReadOnlyList<string> classNames, ReparamConvTrainerOptions options)
     {
-        _preprocessing = input.Preprocessing;
-        Reactivations = reactivations;
-        Strides = strides;
+        _scoring = fit.Scoring;
+        _onnxModel = fit.Onnx;
+        _onnxPath = fit.OnnxPath;
+        _preprocessing = fit.Input.Preprocessing;
         _options = options;
-        TrainedNetwork = trainedNetwork;
-        _scoring = scoring;
-        _onnxModel = onnxModel;
-        _onnxPath = onnxPath;
-        Graph = graph;
-        FoldReport = foldReport;
-        Training = training;
-        ClassNames = input.ClassNames;
+        Graph = fit.Graph;
+        FoldReport = fit.FoldReport;
+        Training = fit.Training;
+        Reactivations = fit.Reactivations;
+        Strides = fit.Strides;
+        TrainedNetwork = fit.TrainedNetwork;
+        ClassNames = classNames;
     }
 
     /// <summary>Gets the deployed plain CNN: its graph takes pixels in [0, 1] and outputs logits and class probabilities.</summary>
     public PlainGraph Graph { get; }
 
     /// <summary>
-    /// Gets the trained (unfolded) network in eval mode when <see cref="ReparamConvTrainerOptions.RetainTrainedNetwork"/>
+    /// Gets the trained (unfolded) network in eval mode when <see cref="ReparamTrainerOptions.RetainTrainedNetwork"/>
     /// was set, else null. Its input is the pixel tensor [N, C, H, W] scaled to [0, 1] and normalized with the
     /// options' InputMean and InputStd; it is disposed with this transformer.
     /// </summary>
@@ -98,7 +99,7 @@ public sealed class ReparamConvTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         InputSchemaCheck.ClassNames(data.Schema, _options.LabelColumnName);
-        return ImageColumnReader.ReadRows(_preprocessing.Transform(CallerImageCopies.Of(data)), _options, ClassNames.Count, Graph.InputShape.Height, Graph.InputShape.Width);
+        return ImageColumnReader.ReadRows(_preprocessing.Transform(CallerImageCopies.Of(data)), _options, new ClassLabelReader(_options.LabelColumnName, ClassNames.Count), Graph.InputShape.Height, Graph.InputShape.Width);
     }
 
     /// <inheritdoc />

@@ -4,9 +4,10 @@ using Microsoft.ML.Transforms.Image;
 namespace Microsoft.ML.Reparam.Data;
 
 /// <summary>
-/// Reads an image column and a key label column into an <see cref="ImageTensorDataset"/> through stock ML.NET
+/// Reads an image column and a task's targets into an <see cref="ImageTensorDataset"/> through stock ML.NET
 /// preprocessing (resize, grayscale, pixel extraction scaled to [0, 1]) — the same transforms the deployed model
-/// carries — checking the input first and naming the column and row of any problem.
+/// carries — checking the input first and naming the column and row of any problem. The pixels are written once,
+/// into one array sized from the row count.
 /// </summary>
 internal static class ImageColumnReader
 {
@@ -15,18 +16,18 @@ internal static class ImageColumnReader
     private const string ResizedColumnName = "ReparamResizedImage";
     private const string GrayColumnName = "ReparamGrayImage";
 
-    public static ImageInput Read(MLContext mlContext, IDataView data, ReparamConvTrainerOptions options)
+    public static ImageInput Read(MLContext mlContext, IDataView data, ReparamTrainerOptions options, ITargetReader targets)
     {
         var imageColumn = InputSchemaCheck.ImageColumn(data.Schema, options);
-        var classNames = InputSchemaCheck.ClassNames(data.Schema, options.LabelColumnName);
+        targets.Columns(data.Schema);
         var (height, width) = InputSchemaCheck.ImageSize(data, imageColumn, options);
         var preprocessing = CreatePreprocessing(mlContext, imageColumn, options, height, width).Fit(data);
         var pixels = preprocessing.Transform(CallerImageCopies.Of(data));
-        var dataset = ReadRows(pixels, options, classNames.Count, height, width);
-        return new ImageInput(dataset, classNames, preprocessing, PixelColumnName);
+        var dataset = ReadRows(pixels, options, targets, height, width);
+        return new ImageInput(dataset, preprocessing, PixelColumnName);
     }
 
-    private static IEstimator<ITransformer> CreatePreprocessing(MLContext mlContext, DataViewSchema.Column imageColumn, ReparamConvTrainerOptions options, int height, int width)
+    private static IEstimator<ITransformer> CreatePreprocessing(MLContext mlContext, DataViewSchema.Column imageColumn, ReparamTrainerOptions options, int height, int width)
     {
         if (imageColumn.Type is VectorDataViewType)
         {
@@ -57,62 +58,55 @@ internal static class ImageColumnReader
         return chain.Append(mlContext.Transforms.DropColumns([.. temporary]));
     }
 
-    /// <summary>Reads the preprocessed pixel vectors and the label keys, checking each row.</summary>
-    public static ImageTensorDataset ReadRows(IDataView pixels, ReparamConvTrainerOptions options, int classCount, int height, int width)
+    /// <summary>Reads the preprocessed pixel vectors and the targets, checking each row.</summary>
+    public static ImageTensorDataset ReadRows(IDataView pixels, ReparamTrainerOptions options, ITargetReader targets, int height, int width)
     {
         var pixelColumn = pixels.Schema[PixelColumnName];
-        var labelColumn = pixels.Schema[options.LabelColumnName];
         var imageSize = options.ColorChannels * height * width;
-        var values = new List<float>();
-        var labels = new List<int>();
-        using var cursor = pixels.GetRowCursor([pixelColumn, labelColumn]);
-        var getPixels = cursor.GetGetter<VBuffer<float>>(pixelColumn);
-        var getLabel = cursor.GetGetter<uint>(labelColumn);
-        VBuffer<float> buffer = default;
-        uint key = 0;
-        var row = 0;
-        while (cursor.MoveNext())
-        {
-            getPixels(ref buffer);
-            getLabel(ref key);
-            if (key == 0)
-            {
-                throw new ArgumentException($"Label column '{options.LabelColumnName}': row {row} has a missing label (key 0: a value outside the key's dictionary, or none).", nameof(options));
-            }
-
-            if (key > classCount)
-            {
-                throw new ArgumentException($"Label column '{options.LabelColumnName}': row {row} has key {key}, but the key type has {classCount} values (1..{classCount}).", nameof(options));
-            }
-
-            if (buffer.Length != imageSize)
-            {
-                throw new ArgumentException($"Image column '{options.ImageColumnName}': row {row} gives {buffer.Length} pixel values, expected {options.ColorChannels}x{height}x{width} = {imageSize}.", nameof(options));
-            }
-
-            var dense = buffer.DenseValues().ToArray();
-            var bad = Array.FindIndex(dense, v => !float.IsFinite(v));
-            if (bad >= 0)
-            {
-                throw new ArgumentException($"Image column '{options.ImageColumnName}': row {row} has a non-finite pixel value ({dense[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}) at position {bad}.", nameof(options));
-            }
-
-            values.AddRange(dense);
-            labels.Add((int)key - 1);
-            row++;
-        }
-
-        if (row == 0)
+        var count = pixels.GetRowCount() ?? CountRows(pixels);
+        if (count == 0)
         {
             throw new ArgumentException("The training data has no rows.", nameof(pixels));
         }
 
-        var distinct = labels.Distinct().Count();
-        if (distinct < 2)
+        var values = new float[count * imageSize];
+        using var cursor = pixels.GetRowCursor([pixelColumn, .. targets.Columns(pixels.Schema)]);
+        var getPixels = cursor.GetGetter<VBuffer<float>>(pixelColumn);
+        var readTarget = targets.Bind(cursor);
+        VBuffer<float> buffer = default;
+        var row = 0;
+        while (cursor.MoveNext())
         {
-            throw new ArgumentException($"Label column '{options.LabelColumnName}': all {row} rows have the same class ('{labels[0] + 1}'); at least two classes are needed.", nameof(options));
+            getPixels(ref buffer);
+            readTarget(row);
+            if (buffer.Length != imageSize)
+            {
+                throw new ArgumentException($"Image column '{options.ImageColumnName}': row {row} gives {buffer.Length} pixel values, expected {options.ColorChannels}x{height}x{width} = {imageSize}.", nameof(pixels));
+            }
+
+            var image = values.AsSpan((int)(row * (long)imageSize), imageSize);
+            buffer.CopyTo(image);
+            var bad = image.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"Image column '{options.ImageColumnName}': row {row} has a non-finite pixel value ({image[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}) at position {bad}.", nameof(pixels));
+            }
+
+            row++;
         }
 
-        return new ImageTensorDataset([.. values], [.. labels], options.ColorChannels, height, width, classCount);
+        return new ImageTensorDataset(values, targets.Build(row), options.ColorChannels, height, width);
+    }
+
+    private static long CountRows(IDataView data)
+    {
+        using var cursor = data.GetRowCursor([]);
+        long rows = 0;
+        while (cursor.MoveNext())
+        {
+            rows++;
+        }
+
+        return rows;
     }
 }

@@ -1,8 +1,7 @@
 namespace Microsoft.ML.Reparam.Data;
 
 /// <summary>Training images read from an IDataView, with the ML.NET preprocessing that produced them.</summary>
-/// <param name="Data">Pixels (scaled to [0, 1]) and class indices.</param>
-/// <param name="ClassNames">The label's key values as text, indexed by class.</param>
+/// <param name="Data">Pixels (scaled to [0, 1]) and the task's targets.</param>
 /// <param name="Preprocessing">The fitted stock ML.NET transforms from the image column to the pixel vector.</param>
 /// <param name="PixelColumnName">The column the preprocessing writes the pixel vector to.</param>
-internal sealed record ImageInput(ImageTensorDataset Data, IReadOnlyList<string> ClassNames, ITransformer Preprocessing, string PixelColumnName);
+internal sealed record ImageInput(ImageTensorDataset Data, ITransformer Preprocessing, string PixelColumnName);

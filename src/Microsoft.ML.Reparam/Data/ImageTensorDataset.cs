@@ -1,8 +1,10 @@
 namespace Microsoft.ML.Reparam.Data;
 
 /// <summary>
-/// Images and labels in memory, ready to batch: pixels planar [N, C, H, W] in row-major order, already
-/// scaled the way the deployed model scales them (ML.NET pixel extraction), labels as class indices 0..K−1.
+/// Images and their targets in memory, ready to batch: pixels planar [N, C, H, W] in row-major order, already
+/// scaled the way the deployed model scales them (ML.NET pixel extraction); for classification the targets are class
+/// indices 0..K−1 (<see cref="Labels"/>). The one copy of the pixels a fit holds: training, validation and fold-check
+/// rows are index views over it.
 /// </summary>
 public sealed class ImageTensorDataset
 {
@@ -14,38 +16,35 @@ public sealed class ImageTensorDataset
     /// <param name="width">W.</param>
     /// <param name="classCount">K, the number of classes.</param>
     public ImageTensorDataset(float[] pixels, int[] labels, int channels, int height, int width, int classCount)
+        : this(pixels, CheckedLabels(labels, classCount), channels, height, width)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ImageTensorDataset"/> class with any kind of targets.</summary>
+    internal ImageTensorDataset(float[] pixels, TargetSet targets, int channels, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(pixels);
-        ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
-        var imageSize = (long)channels * height * width;
-        if (pixels.LongLength != imageSize * labels.LongLength)
+        if (pixels.LongLength != (long)channels * height * width * targets.Count)
         {
-            throw new ArgumentException($"{pixels.LongLength} pixel values do not make {labels.Length} images of {channels}x{height}x{width}.", nameof(pixels));
-        }
-
-        var outOfRange = Array.FindIndex(labels, label => label < 0 || label >= classCount);
-        if (outOfRange >= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(labels), labels[outOfRange], $"Label of image {outOfRange} is outside 0..{classCount - 1}.");
+            throw new ArgumentException($"{pixels.LongLength} pixel values do not make {targets.Count} images of {channels}x{height}x{width}.", nameof(pixels));
         }
 
         Pixels = pixels;
-        Labels = labels;
+        Targets = targets;
         Channels = channels;
         Height = height;
         Width = width;
-        ClassCount = classCount;
     }
 
     /// <summary>Gets the pixels, [N, C, H, W] row-major.</summary>
     public float[] Pixels { get; }
 
-    /// <summary>Gets the class index of each image.</summary>
-    public int[] Labels { get; }
+    /// <summary>Gets the class index of each image (classification data).</summary>
+    /// <exception cref="InvalidOperationException">The targets are not class indices.</exception>
+    public int[] Labels => ClassTargets.Labels;
 
     /// <summary>Gets the channel count C.</summary>
     public int Channels { get; }
@@ -56,11 +55,17 @@ public sealed class ImageTensorDataset
     /// <summary>Gets the width W.</summary>
     public int Width { get; }
 
-    /// <summary>Gets the number of classes K.</summary>
-    public int ClassCount { get; }
+    /// <summary>Gets the number of classes K (classification data).</summary>
+    /// <exception cref="InvalidOperationException">The targets are not class indices.</exception>
+    public int ClassCount => ClassTargets.ClassCount;
 
     /// <summary>Gets the number of images N.</summary>
-    public int Count => Labels.Length;
+    public int Count => Targets.Count;
+
+    /// <summary>Gets the target of every image.</summary>
+    internal TargetSet Targets { get; }
+
+    private ClassTargets ClassTargets => Targets as ClassTargets ?? throw new InvalidOperationException($"These images have {Targets.GetType().Name}, not class labels.");
 
     /// <summary>Gets the values per image, C × H × W.</summary>
     public int ImageSize => Channels * Height * Width;
@@ -73,13 +78,24 @@ public sealed class ImageTensorDataset
         ArgumentNullException.ThrowIfNull(indices);
         var size = ImageSize;
         var pixels = new float[(long)indices.Count * size];
-        var labels = new int[indices.Count];
         for (var i = 0; i < indices.Count; i++)
         {
             Array.Copy(Pixels, (long)indices[i] * size, pixels, (long)i * size, size);
-            labels[i] = Labels[indices[i]];
         }
 
-        return new ImageTensorDataset(pixels, labels, Channels, Height, Width, ClassCount);
+        return new ImageTensorDataset(pixels, Targets.Subset(indices), Channels, Height, Width);
+    }
+
+    private static ClassTargets CheckedLabels(int[] labels, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        var outOfRange = Array.FindIndex(labels, label => label < 0 || label >= classCount);
+        if (outOfRange >= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(labels), labels[outOfRange], $"Label of image {outOfRange} is outside 0..{classCount - 1}.");
+        }
+
+        return new ClassTargets(labels, classCount);
     }
 }

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Reparam.Data;
 /// <summary>Checks of the trainer's input columns, each failing with a message that names the column and the problem.</summary>
 internal static class InputSchemaCheck
 {
-    public static DataViewSchema.Column ImageColumn(DataViewSchema schema, ReparamConvTrainerOptions options)
+    public static DataViewSchema.Column ImageColumn(DataViewSchema schema, ReparamTrainerOptions options)
     {
         var column = Find(schema, options.ImageColumnName, "Image");
         if (column.Type is ImageDataViewType)
@@ -75,7 +75,7 @@ internal static class InputSchemaCheck
     }
 
     /// <summary>Returns the size the network sees: the configured resize, else the one size all images share.</summary>
-    public static (int Height, int Width) ImageSize(IDataView data, DataViewSchema.Column imageColumn, ReparamConvTrainerOptions options)
+    public static (int Height, int Width) ImageSize(IDataView data, DataViewSchema.Column imageColumn, ReparamTrainerOptions options)
     {
         if (options.ImageWidth is { } width && options.ImageHeight is { } height)
         {

@@ -31,6 +31,18 @@ public sealed class OnnxModelRunner : IDisposable
         return results[0].AsTensor<float>().ToArray();
     }
 
+    /// <summary>Runs the model on one input tensor and returns every output, in the model's order.</summary>
+    /// <param name="input">Input values, row-major.</param>
+    /// <param name="shape">Input shape.</param>
+    /// <returns>Each output's values, row-major.</returns>
+    public float[][] RunAll(float[] input, ReadOnlySpan<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var tensor = new DenseTensor<float>(input, shape);
+        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, tensor)]);
+        return [.. results.Select(result => result.AsTensor<float>().ToArray())];
+    }
+
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 }

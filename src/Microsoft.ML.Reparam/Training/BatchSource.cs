@@ -3,18 +3,25 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
 
-/// <summary>Turns slices of an <see cref="ImageTensorDataset"/> into normalized batch tensors.</summary>
+/// <summary>Turns slices of an <see cref="ImageTensorDataset"/> (all of it, or a view of some rows) into normalized image and target batches.</summary>
 public sealed class BatchSource
 {
     private readonly ImageTensorDataset _data;
     private readonly float[] _mean;
     private readonly float[] _std;
+    private readonly int[] _rows;
 
     /// <summary>Initializes a new instance of the <see cref="BatchSource"/> class.</summary>
     /// <param name="data">The images.</param>
     /// <param name="mean">Per-channel mean subtracted (empty: none).</param>
     /// <param name="std">Per-channel standard deviation divided by (empty: none).</param>
     public BatchSource(ImageTensorDataset data, float[] mean, float[] std)
+        : this(data, null, mean, std)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="BatchSource"/> class over the rows <paramref name="rows"/> of <paramref name="data"/> (all when null), without copying them.</summary>
+    internal BatchSource(ImageTensorDataset data, int[]? rows, float[] mean, float[] std)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(mean);
@@ -27,6 +34,7 @@ public sealed class BatchSource
         }
 
         _data = data;
+        _rows = rows ?? [.. Enumerable.Range(0, data.Count)];
         _mean = mean;
         _std = std;
     }
@@ -34,19 +42,22 @@ public sealed class BatchSource
     /// <summary>Gets the images.</summary>
     public ImageTensorDataset Data => _data;
 
-    /// <summary>Returns the normalized images at <paramref name="indices"/> as [n, C, H, W] and their labels as int64 [n].</summary>
-    /// <param name="indices">Image indices.</param>
+    /// <summary>Gets the number of images this source serves.</summary>
+    public int Count => _rows.Length;
+
+    /// <summary>Returns the normalized images at <paramref name="indices"/> (0..<see cref="Count"/> − 1) as [n, C, H, W] and their targets (class labels: int64 [n]).</summary>
+    /// <param name="indices">Positions among the images this source serves.</param>
     /// <param name="device">The device of the result.</param>
-    /// <returns>Images and labels; the caller owns them (use inside a dispose scope).</returns>
+    /// <returns>Images and targets; the caller owns them (use inside a dispose scope).</returns>
     public (Tensor Images, Tensor Labels) Batch(ReadOnlySpan<int> indices, Device? device = null)
     {
         var size = _data.ImageSize;
         var pixels = new float[indices.Length * size];
-        var labels = new long[indices.Length];
+        var rows = new int[indices.Length];
         for (var i = 0; i < indices.Length; i++)
         {
-            Array.Copy(_data.Pixels, (long)indices[i] * size, pixels, (long)i * size, size);
-            labels[i] = _data.Labels[indices[i]];
+            rows[i] = _rows[indices[i]];
+            Array.Copy(_data.Pixels, (long)rows[i] * size, pixels, (long)i * size, size);
         }
 
         var images = tensor(pixels, [indices.Length, _data.Channels, _data.Height, _data.Width]);
@@ -60,8 +71,8 @@ public sealed class BatchSource
             images = images / tensor(_std).reshape(1, -1, 1, 1);
         }
 
-        var labelTensor = tensor(labels);
-        return device is null ? (images, labelTensor) : (images.to(device), labelTensor.to(device));
+        var targets = _data.Targets.Batch(rows);
+        return device is null ? (images, targets) : (images.to(device), targets.to(device));
     }
 
     private static void CheckPerChannel(float[] values, int channels, string name)

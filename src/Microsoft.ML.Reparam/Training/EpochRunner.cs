@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
 
-/// <summary>One pass over the shuffled training images: schedule, augmentation, loss (+ hook terms), step.</summary>
+/// <summary>One pass over the shuffled training images: schedule, augmentation (images and map targets together), the objective's loss (+ hook terms), step.</summary>
 internal sealed class EpochRunner
 {
     private readonly nn.Module<Tensor, Tensor> _model;
@@ -11,40 +11,44 @@ internal sealed class EpochRunner
     private readonly BatchSource _train;
     private readonly TrainingSettings _settings;
     private readonly Device _device;
+    private readonly ITrainingObjective _objective;
     private readonly BatchAugmenter _augmenter;
     private readonly Random _shuffle;
     private readonly int[] _order;
     private int _step;
 
-    public EpochRunner(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, CosineSchedule schedule, BatchSource train, TrainingSettings settings, Device device)
+    public EpochRunner(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, CosineSchedule schedule, BatchSource train, TrainingSettings settings, ITrainingObjective objective, Device device)
     {
+        _objective = objective;
         _model = model;
         _optimizer = optimizer;
         _schedule = schedule;
         _train = train;
         _settings = settings;
         _device = device;
-        _augmenter = new BatchAugmenter(settings.RandomCropPadding, settings.HorizontalFlip, settings.Seed + 1);
+        _augmenter = new BatchAugmenter(settings.RandomCropPadding, settings.HorizontalFlip, settings.Seed + 1, settings.VerticalFlip, settings.Rotate90);
         _shuffle = new Random(settings.Seed + 2);
-        _order = Enumerable.Range(0, train.Data.Count).ToArray();
+        _order = Enumerable.Range(0, train.Count).ToArray();
     }
 
-    /// <summary>Runs epoch <paramref name="epoch"/>; returns its mean loss and training accuracy.</summary>
-    public (double Loss, double Accuracy) Run(int epoch, CancellationToken cancellationToken)
+    /// <summary>Runs epoch <paramref name="epoch"/>; returns its mean loss and the objective's metric on the training batches.</summary>
+    public (double Loss, double Metric) Run(int epoch, CancellationToken cancellationToken)
     {
         _model.train();
         _shuffle.Shuffle(_order);
         double lossSum = 0;
-        long correct = 0;
+        var metric = _objective.NewMetric();
+        var targetSet = _train.Data.Targets;
         for (var start = 0; start < _order.Length; start += _settings.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             OptimizerFactory.SetLearningRate(_optimizer, _schedule.At(_step++));
             var count = Math.Min(_settings.BatchSize, _order.Length - start);
-            var (images, labels) = _train.Batch(_order.AsSpan(start, count), _device);
-            var logits = _model.forward(_augmenter.Apply(images));
-            var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: _settings.LabelSmoothing);
+            var (images, targets) = _train.Batch(_order.AsSpan(start, count), _device);
+            var (augmented, augmentedTargets) = _augmenter.Apply(images, targets, targetSet.Scale, targetSet.PadValue);
+            var output = _model.forward(augmented);
+            var loss = _objective.Loss(output, augmentedTargets!);
             foreach (var hook in _settings.Hooks)
             {
                 if (hook.RegularizationLoss(_model) is { } extra)
@@ -63,9 +67,12 @@ internal sealed class EpochRunner
             }
 
             lossSum += value * count;
-            correct += logits.argmax(1).eq(labels).sum().item<long>();
+            using (no_grad())
+            {
+                metric.Add(output, augmentedTargets!);
+            }
         }
 
-        return (lossSum / _order.Length, (double)correct / _order.Length);
+        return (lossSum / _order.Length, metric.Value);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Tasks.Classification;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
@@ -17,7 +18,7 @@ public static class ModelEvaluation
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         model.eval();
-        var count = source.Data.Count;
+        var count = source.Count;
         var indices = Enumerable.Range(0, count).ToArray();
         var logits = new List<float>();
         using var noGrad = no_grad();
@@ -37,11 +38,27 @@ public static class ModelEvaluation
     /// <param name="batchSize">Images per forward pass.</param>
     /// <param name="device">The model's device, or null for the CPU.</param>
     /// <returns>Accuracy in [0, 1].</returns>
-    public static double Accuracy(nn.Module<Tensor, Tensor> model, BatchSource source, int batchSize = 256, Device? device = null)
+    public static double Accuracy(nn.Module<Tensor, Tensor> model, BatchSource source, int batchSize = 256, Device? device = null) =>
+        Metric(model, source, new ClassificationObjective(0), batchSize, device);
+
+    /// <summary>Returns the objective's metric over every image of <paramref name="source"/>, in eval mode.</summary>
+    internal static double Metric(nn.Module<Tensor, Tensor> model, BatchSource source, ITrainingObjective objective, int batchSize = 256, Device? device = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
-        var logits = Logits(model, source, batchSize, device);
-        return Accuracy(logits, source.Data.Labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        model.eval();
+        var metric = objective.NewMetric();
+        var indices = Enumerable.Range(0, source.Count).ToArray();
+        using var noGrad = no_grad();
+        for (var start = 0; start < indices.Length; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var (images, targets) = source.Batch(indices.AsSpan(start, Math.Min(batchSize, indices.Length - start)), device);
+            metric.Add(model.forward(images), targets);
+        }
+
+        return metric.Value;
     }
 
     /// <summary>Returns the fraction of rows of <paramref name="logits"/> whose arg-max is the label.</summary>

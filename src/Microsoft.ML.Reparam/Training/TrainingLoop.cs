@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Tasks.Classification;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
@@ -19,41 +20,47 @@ public static class TrainingLoop
     /// <param name="progress">Receives one report per epoch, or null.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The training history.</returns>
-    public static TrainingResult Train(nn.Module<Tensor, Tensor> model, ImageTensorDataset data, TrainingSettings settings, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static TrainingResult Train(nn.Module<Tensor, Tensor> model, ImageTensorDataset data, TrainingSettings settings, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Train(model, data, null, settings, progress, cancellationToken);
+
+    /// <summary>Trains on the rows <paramref name="rows"/> of <paramref name="data"/> (all when null), without copying them.</summary>
+    internal static TrainingResult Train(nn.Module<Tensor, Tensor> model, ImageTensorDataset data, int[]? rows, TrainingSettings settings, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
-        Validate(data, settings);
+        rows ??= [.. Enumerable.Range(0, data.Count)];
+        Validate(rows.Length, settings);
         manual_seed(settings.Seed);
+        var objective = settings.Objective ?? new ClassificationObjective(settings.LabelSmoothing);
         var device = TrainingDevice.Select(settings.GpuDeviceId, settings.FallbackToCpu);
-        var (train, validation) = Split(data, settings);
+        var (train, validation) = Split(data, rows, settings);
         var watch = Stopwatch.StartNew();
         var history = new List<TrainingProgress>();
         ModelStateSnapshot? best = null;
         var bestEpoch = settings.Epochs;
-        var bestAccuracy = double.NegativeInfinity;
+        double? bestMetric = null;
         model.to(device);
         try
         {
             using var optimizer = OptimizerFactory.Create(model, settings);
-            var stepsPerEpoch = (train.Data.Count + settings.BatchSize - 1) / settings.BatchSize;
+            var stepsPerEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
             var totalSteps = stepsPerEpoch * settings.Epochs;
             var schedule = new CosineSchedule(settings.LearningRate, totalSteps, Math.Min(totalSteps, (int)Math.Round(settings.WarmupEpochs * stepsPerEpoch)));
-            var epochRunner = new EpochRunner(model, optimizer, schedule, train, settings, device);
+            var epochRunner = new EpochRunner(model, optimizer, schedule, train, settings, objective, device);
             for (var epoch = 1; epoch <= settings.Epochs; epoch++)
             {
                 var epochWatch = Stopwatch.StartNew();
-                var (loss, accuracy) = epochRunner.Run(epoch, cancellationToken);
+                var (loss, trainMetric) = epochRunner.Run(epoch, cancellationToken);
                 var learningRate = schedule.At((epoch * stepsPerEpoch) - 1);
                 var messages = settings.Hooks
                     .Select(hook => hook.OnEpochEnd(new EpochEndContext(model, optimizer, epoch, settings.Epochs, learningRate, settings.LearningRate)))
                     .Where(message => message is not null)
                     .ToList(); // hooks run now, before validation sees the weights they may edit
-                double? validationAccuracy = validation is null ? null : ModelEvaluation.Accuracy(model, validation, settings.BatchSize, device);
-                if (validationAccuracy is { } v && v > bestAccuracy)
+                double? validationMetric = validation is null ? null : ModelEvaluation.Metric(model, validation, objective, settings.BatchSize, device);
+                if (validationMetric is { } v && (bestMetric is not { } b || (objective.HigherIsBetter ? v > b : v < b)))
                 {
-                    bestAccuracy = v;
+                    bestMetric = v;
                     bestEpoch = epoch;
                     best?.Dispose();
                     best = new ModelStateSnapshot(model);
@@ -63,10 +70,11 @@ public static class TrainingLoop
                     epoch,
                     settings.Epochs,
                     loss,
-                    accuracy,
-                    validationAccuracy,
+                    objective.MetricName,
+                    trainMetric,
+                    validationMetric,
                     learningRate,
-                    train.Data.Count / Math.Max(epochWatch.Elapsed.TotalSeconds, 1e-9),
+                    train.Count / Math.Max(epochWatch.Elapsed.TotalSeconds, 1e-9),
                     watch.Elapsed,
                     watch.Elapsed / epoch * (settings.Epochs - epoch),
                     string.Join("; ", messages) is { Length: > 0 } text ? text : null);
@@ -86,31 +94,29 @@ public static class TrainingLoop
         return new TrainingResult(history, bestEpoch, watch.Elapsed.TotalSeconds);
     }
 
-    private static (BatchSource Train, BatchSource? Validation) Split(ImageTensorDataset data, TrainingSettings settings)
+    private static (BatchSource Train, BatchSource? Validation) Split(ImageTensorDataset data, int[] rows, TrainingSettings settings)
     {
         if (settings.ValidationFraction <= 0)
         {
-            return (new BatchSource(data, settings.InputMean, settings.InputStd), null);
+            return (new BatchSource(data, rows, settings.InputMean, settings.InputStd), null);
         }
 
-        var order = Enumerable.Range(0, data.Count).ToArray();
+        var order = (int[])rows.Clone();
         new Random(settings.Seed).Shuffle(order);
-        var validationCount = Math.Max(1, (int)Math.Round(settings.ValidationFraction * data.Count));
-        if (validationCount >= data.Count)
+        var validationCount = Math.Max(1, (int)Math.Round(settings.ValidationFraction * rows.Length));
+        if (validationCount >= rows.Length)
         {
-            throw new ArgumentException($"ValidationFraction {settings.ValidationFraction} of {data.Count} images leaves no training images.", nameof(settings));
+            throw new ArgumentException($"ValidationFraction {settings.ValidationFraction} of {rows.Length} images leaves no training images.", nameof(settings));
         }
 
-        var validation = data.Subset(order[..validationCount]);
-        var train = data.Subset(order[validationCount..]);
-        return (new BatchSource(train, settings.InputMean, settings.InputStd), new BatchSource(validation, settings.InputMean, settings.InputStd));
+        return (new BatchSource(data, order[validationCount..], settings.InputMean, settings.InputStd), new BatchSource(data, order[..validationCount], settings.InputMean, settings.InputStd));
     }
 
-    private static void Validate(ImageTensorDataset data, TrainingSettings settings)
+    private static void Validate(int count, TrainingSettings settings)
     {
-        if (data.Count == 0)
+        if (count == 0)
         {
-            throw new ArgumentException("The training data has no images.", nameof(data));
+            throw new ArgumentException("The training data has no images.", nameof(settings));
         }
 
         Check(settings.Epochs >= 1, nameof(settings.Epochs), settings.Epochs, "must be at least 1");

@@ -4,8 +4,9 @@ namespace Microsoft.ML.Reparam.Training;
 /// <param name="Epoch">1-based epoch.</param>
 /// <param name="Epochs">Total epochs.</param>
 /// <param name="TrainLoss">Mean training loss of the epoch.</param>
-/// <param name="TrainAccuracy">Training accuracy of the epoch (augmented batches, train mode).</param>
-/// <param name="ValidationAccuracy">Validation accuracy in eval mode, or null without a validation split.</param>
+/// <param name="MetricName">The task's metric, for example "accuracy".</param>
+/// <param name="TrainMetric">The metric on the epoch's training batches (augmented, train mode).</param>
+/// <param name="ValidationMetric">The metric on the validation split in eval mode (it picks the best epoch), or null without a split.</param>
 /// <param name="LearningRate">Learning rate at the end of the epoch.</param>
 /// <param name="ImagesPerSecond">Training throughput of the epoch.</param>
 /// <param name="Elapsed">Time since training started.</param>
@@ -15,8 +16,9 @@ public sealed record TrainingProgress(
     int Epoch,
     int Epochs,
     double TrainLoss,
-    double TrainAccuracy,
-    double? ValidationAccuracy,
+    string MetricName,
+    double TrainMetric,
+    double? ValidationMetric,
     double LearningRate,
     double ImagesPerSecond,
     TimeSpan Elapsed,
@@ -25,8 +27,8 @@ public sealed record TrainingProgress(
 {
     /// <inheritdoc />
     public override string ToString() =>
-        $"epoch {Epoch}/{Epochs} loss {TrainLoss:F4} train acc {TrainAccuracy:P2}" +
-        (ValidationAccuracy is { } v ? $" val acc {v:P2}" : string.Empty) +
+        $"epoch {Epoch}/{Epochs} loss {TrainLoss:F4} train {MetricName} {TrainMetric:G4}" +
+        (ValidationMetric is { } v ? $" val {MetricName} {v:G4}" : string.Empty) +
         $" lr {LearningRate:G3} {ImagesPerSecond:F0} img/s elapsed {Elapsed:hh\\:mm\\:ss} eta {Remaining:hh\\:mm\\:ss}" +
         (Message is null ? string.Empty : $" {Message}");
 }

@@ -43,6 +43,15 @@ public sealed record TrainingSettings
     /// <summary>Gets a value indicating whether images are flipped horizontally at random.</summary>
     public bool HorizontalFlip { get; init; }
 
+    /// <summary>Gets a value indicating whether images (and map targets) are flipped vertically at random.</summary>
+    public bool VerticalFlip { get; init; }
+
+    /// <summary>Gets a value indicating whether square images (and map targets) are turned by random multiples of 90°.</summary>
+    public bool Rotate90 { get; init; }
+
+    /// <summary>Gets what the network trains for (loss, metric, direction); null for classification with <see cref="LabelSmoothing"/>.</summary>
+    internal ITrainingObjective? Objective { get; init; }
+
     /// <summary>Gets the fraction of the training images held back for validation and best-epoch selection (0 disables it).</summary>
     public double ValidationFraction { get; init; } = 0.1;
 

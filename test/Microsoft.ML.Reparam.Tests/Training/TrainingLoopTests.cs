@@ -31,8 +31,8 @@ public sealed class TrainingLoopTests
 
         Assert.HasCount(4, history);
         Assert.IsLessThan(history[0].TrainLoss, history[^1].TrainLoss);
-        var best = history.Max(h => h.ValidationAccuracy!.Value);
-        Assert.AreEqual(best, history[result.BestEpoch - 1].ValidationAccuracy);
+        var best = history.Max(h => h.ValidationMetric!.Value);
+        Assert.AreEqual(best, history[result.BestEpoch - 1].ValidationMetric);
         Assert.IsGreaterThan(0.9, ModelEvaluation.Accuracy(model, new BatchSource(data, [], [])));
         Assert.IsFalse(model.training);
     }

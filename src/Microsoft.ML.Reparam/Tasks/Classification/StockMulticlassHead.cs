@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 
-namespace Microsoft.ML.Reparam;
+namespace Microsoft.ML.Reparam.Tasks.Classification;
 
 /// <summary>
 /// ML.NET's own multiclass scorer over the network's logits: a maximum-entropy model with identity weights and zero
