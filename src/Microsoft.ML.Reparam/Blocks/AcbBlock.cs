@@ -6,7 +6,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// Asymmetric convolution block (ACB): K×K, 1×K and K×1 convolutions, each with batch norm, summed
 /// (docs/folding.md, "ACB"). The 1×K and K×1 kernels fold by zero-padding to K×K.
 /// </summary>
-public sealed class AcbBlock : ParallelBranchBlock
+internal sealed class AcbBlock : ParallelBranchBlock
 {
     /// <summary>Initializes a new instance of the <see cref="AcbBlock"/> class.</summary>
     /// <param name="geometry">The folded convolution's shape; K must be at least 3.</param>

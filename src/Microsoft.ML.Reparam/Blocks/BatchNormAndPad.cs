@@ -9,7 +9,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// map equals the one a K×K convolution with padding K/2 would see, and the 1×1 → K×K sequence folds exactly
 /// (docs/folding.md, F5).
 /// </summary>
-public sealed class BatchNormAndPad : nn.Module<Tensor, Tensor>
+internal sealed class BatchNormAndPad : nn.Module<Tensor, Tensor>
 {
     private readonly BatchNorm2d _norm;
     private readonly int _padding;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Blocks;
 
 /// <summary>Creates the training-time block of a given kind for a convolution shape.</summary>
-public static class BlockFactory
+internal static class BlockFactory
 {
     /// <summary>Creates a block that folds into a convolution of <paramref name="geometry"/>.</summary>
     /// <param name="spec">The block kind and its options.</param>

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// <param name="Kind">The block kind.</param>
 /// <param name="Generator">The kernel generator of <see cref="BlockKind.Nkr"/> blocks (also applicable to <see cref="BlockKind.Orepa"/>); ignored by the other kinds.</param>
 /// <param name="MobileOneBranches">k, the parallel K×K branches of <see cref="BlockKind.MobileOne"/> blocks.</param>
-public sealed record BlockSpec(BlockKind Kind, KernelGenerator Generator = KernelGenerator.None, int MobileOneBranches = 4)
+internal sealed record BlockSpec(BlockKind Kind, KernelGenerator Generator = KernelGenerator.None, int MobileOneBranches = 4)
 {
     /// <summary>Gets a short name for reports: the kind, with the generator or branch count when they apply.</summary>
     public string Name => Kind switch

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Blocks;
 
 /// <summary>A bias-free k×k convolution followed by batch norm; the plain block and the branch most blocks are made of.</summary>
-public sealed class ConvBn : nn.Module<Tensor, Tensor>, IReparamBlock
+internal sealed class ConvBn : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private readonly Conv2d _conv;
     private readonly BatchNorm2d _norm;

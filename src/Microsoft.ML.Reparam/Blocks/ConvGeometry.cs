@@ -9,7 +9,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// <param name="KernelSize">Odd kernel size K.</param>
 /// <param name="Stride">Stride, 1 or more.</param>
 /// <param name="Groups">Groups; divides both channel counts (equal to them for depthwise).</param>
-public readonly record struct ConvGeometry(int InChannels, int OutChannels, int KernelSize = 3, int Stride = 1, int Groups = 1)
+internal readonly record struct ConvGeometry(int InChannels, int OutChannels, int KernelSize = 3, int Stride = 1, int Groups = 1)
 {
     /// <summary>Gets the padding on each side, <c>KernelSize / 2</c>.</summary>
     public int Padding => KernelSize / 2;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Blocks;
 
 /// <summary>A K×K convolution with bias and no batch norm (ECB's main branch); it is its own fold.</summary>
-public sealed class ConvWithBias : nn.Module<Tensor, Tensor>, IReparamBlock
+internal sealed class ConvWithBias : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private readonly Conv2d _conv;
 

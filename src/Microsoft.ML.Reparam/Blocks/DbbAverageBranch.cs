@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// DBB's average branch: 1×1 conv → BN (padded with its own zero-input value) → K×K average pooling with the block's
 /// stride → BN. Folds by F5/F6: the pooling is the per-channel filter 1/K² (docs/folding.md, "DBB").
 /// </summary>
-public sealed class DbbAverageBranch : nn.Module<Tensor, Tensor>, IReparamBlock
+internal sealed class DbbAverageBranch : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private readonly Conv2d _pointwise;
     private readonly BatchNormAndPad _firstNorm;

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// Diverse branch block (DBB): K×K conv+BN, 1×1 conv+BN, 1×1 → average pooling, and 1×1 → K×K, summed
 /// (docs/folding.md, "DBB").
 /// </summary>
-public sealed class DbbBlock : ParallelBranchBlock
+internal sealed class DbbBlock : ParallelBranchBlock
 {
     /// <summary>Initializes a new instance of the <see cref="DbbBlock"/> class.</summary>
     /// <param name="geometry">The folded convolution's shape; K must be at least 3.</param>

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// DBB's sequential branch: 1×1 conv (C_in → C_in, initialised to the identity) → BN (padded with its own zero-input
 /// value) → K×K conv with the block's stride, no padding → BN. Folds by F5 (docs/folding.md, "DBB").
 /// </summary>
-public sealed class DbbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamBlock
+internal sealed class DbbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private readonly Conv2d _pointwise;
     private readonly BatchNormAndPad _firstNorm;

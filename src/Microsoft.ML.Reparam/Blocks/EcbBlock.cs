@@ -5,7 +5,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// 1×1 → Sobel-x, 1×1 → Sobel-y and 1×1 → Laplacian, each with a learned per-channel scale and bias; summed
 /// (docs/folding.md, "ECB").
 /// </summary>
-public sealed class EcbBlock : ParallelBranchBlock
+internal sealed class EcbBlock : ParallelBranchBlock
 {
     /// <summary>Initializes a new instance of the <see cref="EcbBlock"/> class.</summary>
     /// <param name="geometry">The folded convolution's shape; K must be at least 3.</param>

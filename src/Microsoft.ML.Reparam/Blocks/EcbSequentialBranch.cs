@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// either a learned 3×3 conv (expand 2×C_out → squeeze) or a fixed edge filter per channel times a learned scale, plus
 /// a learned bias (docs/folding.md, "ECB"; folds by F5 or F6).
 /// </summary>
-public sealed class EcbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamBlock
+internal sealed class EcbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private const int Size = 3;
     private readonly Conv2d _pointwise;

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Reparam.Blocks;
 
 /// <summary>The fixed 3×3 edge filters of ECB's branches.</summary>
-public enum EdgeFilter
+internal enum EdgeFilter
 {
     /// <summary>Horizontal gradient: [[1, 0, −1], [2, 0, −2], [1, 0, −1]].</summary>
     SobelX,

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// question, "give me the equivalent kernel and bias". Folding composes these answers and knows
 /// nothing else about the block.
 /// </summary>
-public interface IReparamBlock
+internal interface IReparamBlock
 {
     /// <summary>Gets the shape of the equivalent convolution.</summary>
     ConvGeometry Geometry { get; }

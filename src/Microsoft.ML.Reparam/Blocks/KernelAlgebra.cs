@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Blocks;
 
 /// <summary>Kernel-space identities used to fold branches; equations in docs/folding.md.</summary>
-public static class KernelAlgebra
+internal static class KernelAlgebra
 {
     /// <summary>
     /// Folds eval-mode batch norm after a bias-free convolution (docs/folding.md, eq. 1):

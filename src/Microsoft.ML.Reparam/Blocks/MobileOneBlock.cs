@@ -5,7 +5,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// depthwise convolution that is MobileOne's per-channel scale branch — and an identity BN where shapes allow,
 /// summed (docs/folding.md, "MobileOne").
 /// </summary>
-public sealed class MobileOneBlock : ParallelBranchBlock
+internal sealed class MobileOneBlock : ParallelBranchBlock
 {
     /// <summary>Initializes a new instance of the <see cref="MobileOneBlock"/> class.</summary>
     /// <param name="geometry">The folded convolution's shape.</param>

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// shapes allow it. Each branch is itself an <see cref="IReparamBlock"/>; the block's kernel is the sum of theirs
 /// (docs/folding.md, F4). RepVGG, ACB, DBB, MobileOne and ECB are such blocks with different branch sets.
 /// </summary>
-public abstract class ParallelBranchBlock : nn.Module<Tensor, Tensor>, IReparamBlock
+internal abstract class ParallelBranchBlock : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _branches;
     private readonly BatchNorm2d? _identity;

@@ -38,7 +38,7 @@ public static class FashionMnist
     /// <param name="labels">The label file's content.</param>
     /// <param name="name">A name for error messages.</param>
     /// <returns>The labelled images.</returns>
-    public static LabeledImages Combine(IdxFile images, IdxFile labels, string name)
+    internal static LabeledImages Combine(IdxFile images, IdxFile labels, string name)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Reparam.Data;
 
 /// <summary>Writes the class-balanced subset of Fashion-MNIST that the library embeds (Data/FashionMnist/README.md).</summary>
-public static class FashionMnistSubset
+internal static class FashionMnistSubset
 {
     /// <summary>
     /// Keeps, for each class, the first <paramref name="perClassTrain"/> training and <paramref name="perClassTest"/>

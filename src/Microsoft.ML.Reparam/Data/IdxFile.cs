@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Reparam.Data;
 
 /// <summary>The element types an IDX file can hold (third byte of its magic number).</summary>
-public enum IdxElementType : byte
+internal enum IdxElementType : byte
 {
     /// <summary>Unsigned byte.</summary>
     UnsignedByte = 0x08,
@@ -26,7 +26,7 @@ public enum IdxElementType : byte
 /// <param name="ElementType">The element type.</param>
 /// <param name="Dimensions">The dimensions, outermost first.</param>
 /// <param name="Data">The values' bytes as stored in the file.</param>
-public sealed record IdxFile(IdxElementType ElementType, IReadOnlyList<int> Dimensions, byte[] Data)
+internal sealed record IdxFile(IdxElementType ElementType, IReadOnlyList<int> Dimensions, byte[] Data)
 {
     /// <summary>Gets the number of values.</summary>
     public long Count => Dimensions.Aggregate(1L, (product, dim) => product * dim);

@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace Microsoft.ML.Reparam.Data;
 
 /// <summary>Reads and writes IDX files (the MNIST format), gzip-compressed or not.</summary>
-public static class IdxReader
+internal static class IdxReader
 {
     /// <summary>Reads the IDX file at <paramref name="path"/>; gzip is detected from the content, not the name.</summary>
     /// <param name="path">The file.</param>

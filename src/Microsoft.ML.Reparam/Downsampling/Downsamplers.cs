@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Downsampling;
 
 /// <summary>Creates the layer that downsamples after a stride-1 convolution, and finds such layers in a model.</summary>
-public static class Downsamplers
+internal static class Downsamplers
 {
     /// <summary>Returns the model's spectral downsamplers in registration order (the order of the forward pass in chain models).</summary>
     /// <param name="model">The model.</param>

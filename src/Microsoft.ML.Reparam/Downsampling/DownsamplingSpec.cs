@@ -4,7 +4,7 @@ namespace Microsoft.ML.Reparam.Downsampling;
 /// <param name="Kind">Strided convolution, spectral pooling or DiffStride.</param>
 /// <param name="Smoothness">R, the mask's ramp width in frequency bins (spectral kinds only).</param>
 /// <param name="SharedStride">Whether each spectral layer has one stride for both axes instead of one per axis.</param>
-public sealed record DownsamplingSpec(DownsamplingKind Kind, double Smoothness = 4, bool SharedStride = false)
+internal sealed record DownsamplingSpec(DownsamplingKind Kind, double Smoothness = 4, bool SharedStride = false)
 {
     /// <summary>Gets strided convolution, the default.</summary>
     public static DownsamplingSpec Strided { get; } = new(DownsamplingKind.StridedConvolution);

@@ -11,7 +11,7 @@ namespace Microsoft.ML.Reparam.Downsampling;
 /// the strides (D1–D2), crop to the mask's support, irfft2. The stride may be fractional; the output is about
 /// H/S + 2R by W/S + 2R. For a fixed input size the layer is the real map Y = A·X·Bᵀ (D4), which is its deployed form.
 /// </summary>
-public abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IFoldable
+internal abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IFoldable
 {
     private readonly Parameter _strides;
 

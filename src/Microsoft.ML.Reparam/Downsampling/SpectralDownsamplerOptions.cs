@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Reparam.Downsampling;
 
 /// <summary>Initial strides and mask shape of a <see cref="SpectralDownsampler"/>.</summary>
-public sealed record SpectralDownsamplerOptions
+internal sealed record SpectralDownsamplerOptions
 {
     /// <summary>Gets the initial stride along the height (at least 1; fractional strides are allowed).</summary>
     public double StrideHeight { get; init; } = 2;

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Downsampling;
 /// The training hook of learned strides: adds λ·Σ_l Π_{i≤l} 1/(S_h^i·S_w^i) to every batch's loss (docs/diffstride.md,
 /// D5; the cost of layer l grows with the resolution kept up to it) and reports the strides after every epoch.
 /// </summary>
-public sealed class StrideComplexityRegularizer : ITrainingHook
+internal sealed class StrideComplexityRegularizer : ITrainingHook
 {
     private (nn.Module Model, IReadOnlyList<SpectralDownsampler> Layers)? _layers;
 

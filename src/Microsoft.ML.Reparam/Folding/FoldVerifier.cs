@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Folding;
 
 /// <summary>Measures a fold numerically: both networks in eval mode, same input.</summary>
-public static class FoldVerifier
+internal static class FoldVerifier
 {
     /// <summary>Runs both networks on <paramref name="input"/> in eval mode and compares their outputs.</summary>
     /// <param name="unfolded">The training-time network.</param>

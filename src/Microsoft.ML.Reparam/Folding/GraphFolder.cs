@@ -12,7 +12,7 @@ namespace Microsoft.ML.Reparam.Folding;
 /// <see cref="IFoldable"/> emits its sub-graph and folds its children back through the walker; standard layers map to
 /// their plain operation. The walker knows no block or composite, so any topology folds.
 /// </summary>
-public sealed class GraphFolder
+internal sealed class GraphFolder
 {
     private GraphFolder(PlainShape inputShape) => Builder = new GraphBuilder(inputShape);
 

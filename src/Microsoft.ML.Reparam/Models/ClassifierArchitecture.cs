@@ -11,7 +11,7 @@ namespace Microsoft.ML.Reparam.Models;
 /// <param name="StageDepths">Blocks in each stage.</param>
 /// <param name="StageStrides">Stride of each stage's first block.</param>
 /// <param name="KernelSize">Kernel size K of every block.</param>
-public sealed record ClassifierArchitecture(
+internal sealed record ClassifierArchitecture(
     int InputChannels,
     int Height,
     int Width,

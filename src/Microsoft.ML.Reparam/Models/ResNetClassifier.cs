@@ -12,7 +12,7 @@ namespace Microsoft.ML.Reparam.Models;
 /// residual blocks (the first with the stage's stride), global average pooling and a linear head. Every K×K convolution
 /// is a reparameterizable block of the given kind; the network folds to a plain residual graph (<see cref="ResidualBlock"/>).
 /// </summary>
-public sealed class ResNetClassifier : nn.Module<Tensor, Tensor>, IFoldable
+internal sealed class ResNetClassifier : nn.Module<Tensor, Tensor>, IFoldable
 {
     private readonly Sequential _layers;
 

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Reparam.Models;
 /// keep stride 1 and one spectral layer, shared by the main path (after the first convolution) and the projection,
 /// downsamples both, so their sizes always match; both paths deploy the same matrices.
 /// </summary>
-public sealed class ResidualBlock : nn.Module<Tensor, Tensor>, IFoldable
+internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>, IFoldable
 {
     private readonly nn.Module<Tensor, Tensor> _first;
     private readonly nn.Module<Tensor, Tensor> _second;

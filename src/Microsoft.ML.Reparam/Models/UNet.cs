@@ -12,7 +12,7 @@ namespace Microsoft.ML.Reparam.Models;
 /// blocks; a 1×1 convolution gives per-pixel logits. Fully convolutional: it runs, and its folded graph exports, at any
 /// input size, odd sizes included (the upsampling follows the skip's size, not a fixed factor).
 /// </summary>
-public sealed class UNet : nn.Module<Tensor, Tensor>, IFoldable
+internal sealed class UNet : nn.Module<Tensor, Tensor>, IFoldable
 {
     private readonly ModuleList<Sequential> _encoders;
     private readonly ModuleList<DecoderStage> _decoders;

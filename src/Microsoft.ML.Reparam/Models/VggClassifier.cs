@@ -14,7 +14,7 @@ namespace Microsoft.ML.Reparam.Models;
 /// <see cref="ClassifierArchitecture.DownsamplingPositions"/>) has stride 1 and is followed by
 /// spectral pooling or DiffStride, which folds to two matrix products (docs/diffstride.md).
 /// </summary>
-public sealed class VggClassifier : nn.Module<Tensor, Tensor>, IFoldable
+internal sealed class VggClassifier : nn.Module<Tensor, Tensor>, IFoldable
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _layers;
 

@@ -4,7 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Microsoft.ML.Reparam.Onnx;
 
 /// <summary>Runs an exported single-input model in ONNX Runtime (fold checks, latency measurements).</summary>
-public sealed class OnnxModelRunner : IDisposable
+internal sealed class OnnxModelRunner : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string _inputName;

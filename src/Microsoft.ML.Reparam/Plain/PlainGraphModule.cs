@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Plain;
 
 /// <summary>Runs a <see cref="PlainGraph"/> in TorchSharp (fold checks, latency baselines); the forward pass returns the first output.</summary>
-public sealed class PlainGraphModule : nn.Module<Tensor, Tensor>
+internal sealed class PlainGraphModule : nn.Module<Tensor, Tensor>
 {
     private readonly PlainGraph _graph;
     private readonly PlainWeights _weights = new();

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Training;
 /// 90° rotations (square images only). A map target (mask or target image) gets the same crop, flips and rotation,
 /// scaled by its size ratio to the image (super-resolution targets are larger), padded with its pad value.
 /// </summary>
-public sealed class BatchAugmenter
+internal sealed class BatchAugmenter
 {
     private readonly int _padding;
     private readonly bool _flip;

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Reparam.Training;
 /// decay to 0 over the remaining steps (docs/training.md, eq. 1):
 /// <c>lr(t) = peak·(t+1)/w</c> for <c>t &lt; w</c>, else <c>peak·½(1 + cos(π(t − w)/(T − w)))</c>.
 /// </summary>
-public sealed class CosineSchedule
+internal sealed class CosineSchedule
 {
     /// <summary>Initializes a new instance of the <see cref="CosineSchedule"/> class.</summary>
     /// <param name="peakLearningRate">The peak learning rate.</param>

@@ -15,16 +15,15 @@ public interface ITrainingHook
     Tensor? RegularizationLoss(nn.Module<Tensor, Tensor> model);
 
     /// <summary>Called after each epoch's last optimizer step and before validation.</summary>
-    /// <param name="context">The model, optimizer and schedule position.</param>
+    /// <param name="context">The model and the schedule position.</param>
     /// <returns>A message for the epoch's progress report, or null.</returns>
     string? OnEpochEnd(EpochEndContext context);
 }
 
 /// <summary>What an <see cref="ITrainingHook"/> sees at the end of an epoch.</summary>
 /// <param name="Model">The model being trained.</param>
-/// <param name="Optimizer">The optimizer (its state may need adjusting when weights are edited).</param>
 /// <param name="Epoch">The 1-based epoch that just ended.</param>
 /// <param name="Epochs">Total epochs.</param>
 /// <param name="LearningRate">The learning rate of the epoch's last step.</param>
 /// <param name="PeakLearningRate">The schedule's peak learning rate.</param>
-public sealed record EpochEndContext(nn.Module<Tensor, Tensor> Model, optim.Optimizer Optimizer, int Epoch, int Epochs, double LearningRate, double PeakLearningRate);
+public sealed record EpochEndContext(nn.Module<Tensor, Tensor> Model, int Epoch, int Epochs, double LearningRate, double PeakLearningRate);

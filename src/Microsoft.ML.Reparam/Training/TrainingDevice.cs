@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Training;
 
 /// <summary>Chooses the training device the way ML.NET's GpuDeviceId and FallbackToCpu do.</summary>
-public static class TrainingDevice
+internal static class TrainingDevice
 {
     /// <summary>Returns CUDA device <paramref name="gpuDeviceId"/> when requested and present, else the CPU when fallback is allowed.</summary>
     /// <param name="gpuDeviceId">The requested GPU, or null for the CPU.</param>

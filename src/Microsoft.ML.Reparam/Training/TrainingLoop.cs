@@ -54,7 +54,7 @@ public static class TrainingLoop
                 var (loss, trainMetric) = epochRunner.Run(epoch, cancellationToken);
                 var learningRate = schedule.At((epoch * stepsPerEpoch) - 1);
                 var messages = settings.Hooks
-                    .Select(hook => hook.OnEpochEnd(new EpochEndContext(model, optimizer, epoch, settings.Epochs, learningRate, settings.LearningRate)))
+                    .Select(hook => hook.OnEpochEnd(new EpochEndContext(model, epoch, settings.Epochs, learningRate, settings.LearningRate)))
                     .Where(message => message is not null)
                     .ToList(); // hooks run now, before validation sees the weights they may edit
                 double? validationMetric = validation is null ? null : ModelEvaluation.Metric(model, validation, objective, settings.BatchSize, device);

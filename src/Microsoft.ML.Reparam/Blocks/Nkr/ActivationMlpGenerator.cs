@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Blocks.Nkr;
 /// convolutions over it with a GELU between, the second zero-initialised, added to the kernel: W' = W + s·C₂(GELU(C₁(W))),
 /// s = 1/√(O·K²) because C₁ and C₂ are shared by all O filters and K² positions (eq. N2).
 /// </summary>
-public sealed class ActivationMlpGenerator : nn.Module<Tensor, Tensor>
+internal sealed class ActivationMlpGenerator : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d _first;
     private readonly Conv2d _second;

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Blocks.Nkr;
 /// NKR's base kernel: a K×K kernel, a 1×1 kernel padded to K×K and, when shapes allow, the identity, summed in kernel
 /// space as RepVGG's branches are (docs/nkr.md, eq. N1). A kernel generator turns it into the kernel the convolution uses.
 /// </summary>
-public sealed class BaseKernels : KernelSource
+internal sealed class BaseKernels : KernelSource
 {
     private readonly Parameter _dense;
     private readonly Parameter _pointwise;

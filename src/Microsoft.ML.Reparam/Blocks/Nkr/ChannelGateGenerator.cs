@@ -9,7 +9,7 @@ namespace Microsoft.ML.Reparam.Blocks.Nkr;
 /// each descriptor, the results are summed, and g = 2·σ(·) gates the filter's input channels: W'[o,i] = g[o,i]·W[o,i].
 /// FC₂ starts at zero, so g = 1 and the generated kernel starts as the base kernel.
 /// </summary>
-public sealed class ChannelGateGenerator : nn.Module<Tensor, Tensor>
+internal sealed class ChannelGateGenerator : nn.Module<Tensor, Tensor>
 {
     private readonly Linear _hidden;
     private readonly Linear _output;

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Blocks.Nkr;
 /// F. Gated feed-forward (docs/nkr.md, eq. F): tokens are the O filters, features their flattened I·K·K weights X;
 /// X' = X + FC₃(GELU(FC₁(LN(X))) ⊙ FC₂(LN(X))), FC₃ starting at zero.
 /// </summary>
-public sealed class GatedFeedForwardGenerator : nn.Module<Tensor, Tensor>
+internal sealed class GatedFeedForwardGenerator : nn.Module<Tensor, Tensor>
 {
     private readonly LayerNorm _norm;
     private readonly Linear _gate;

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Blocks.Nkr;
 
 /// <summary>Creates the generator network of a <see cref="KernelGenerator"/> kind for a kernel shape.</summary>
-public static class KernelGenerators
+internal static class KernelGenerators
 {
     /// <summary>Creates the generator, or returns null for <see cref="KernelGenerator.None"/>.</summary>
     /// <param name="kind">The generator kind.</param>

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Blocks.Nkr;
 /// I·K·K weights X. Q = XW_q, K = XW_k (width d_h), V = XW_v (through a rank-d_h bottleneck whose output layer starts at
 /// zero); X' = X + softmax(QKᵀ/√d_h)·V.
 /// </summary>
-public sealed class SelfAttentionGenerator : nn.Module<Tensor, Tensor>
+internal sealed class SelfAttentionGenerator : nn.Module<Tensor, Tensor>
 {
     private readonly Linear _query;
     private readonly Linear _key;

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Blocks.Nkr;
 /// over K×K gives z ∈ ℝ^{O×I}; FC₁ → ReLU → N FCs give logits per split, softmax across the N splits gives a_n[o,i];
 /// W' = Σ_n a_n ⊙ U_n. At the start all U_n = W, so W' = W.
 /// </summary>
-public sealed class SplitAttentionGenerator : nn.Module<Tensor, Tensor>
+internal sealed class SplitAttentionGenerator : nn.Module<Tensor, Tensor>
 {
     private const int Splits = 2;
     private readonly Parameter _offsets;

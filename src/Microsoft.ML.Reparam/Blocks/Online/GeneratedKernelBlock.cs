@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Blocks.Online;
 /// optionally transformed by a kernel generator network — followed by one batch norm. Training costs one convolution
 /// on the data; folding computes the kernel once and fuses the batch norm (docs/folding.md, "OREPA"; docs/nkr.md).
 /// </summary>
-public sealed class GeneratedKernelBlock : nn.Module<Tensor, Tensor>, IReparamBlock
+internal sealed class GeneratedKernelBlock : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private readonly KernelSource _source;
     private readonly nn.Module<Tensor, Tensor>? _generator;

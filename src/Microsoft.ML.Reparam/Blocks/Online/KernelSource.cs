@@ -6,7 +6,7 @@ namespace Microsoft.ML.Reparam.Blocks.Online;
 /// Parameters that produce a convolution kernel without seeing data: OREPA's squeezed branches, or the base kernels
 /// that a non-linear generator transforms. <see cref="GeneratedKernelBlock"/> convolves with the kernel it makes.
 /// </summary>
-public abstract class KernelSource : nn.Module
+internal abstract class KernelSource : nn.Module
 {
     /// <summary>Initializes a new instance of the <see cref="KernelSource"/> class.</summary>
     /// <param name="name">The module name.</param>

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Blocks.Online;
 /// 1×1 (identity-initialised) → K×K; 1×1; depthwise K×K → pointwise (depthwise-separable) — each scaled per output
 /// channel by a learned vector and squeezed into one K×K kernel on every forward pass (docs/folding.md, "OREPA").
 /// </summary>
-public sealed class OrepaKernel : KernelSource
+internal sealed class OrepaKernel : KernelSource
 {
     private const int SeparableExpansion = 8;
 

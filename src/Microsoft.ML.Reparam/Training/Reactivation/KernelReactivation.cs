@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Training.Reactivation;
 /// over every trainable 4-D convolution weight of the model are multiplied by L1(best kernel of their filter) / L1(kernel),
 /// which keeps the ratios of their weights (docs/reactivation.md). Optimizer state is left as it is.
 /// </summary>
-public sealed class KernelReactivation : ITrainingHook
+internal sealed class KernelReactivation : ITrainingHook
 {
     private readonly KernelReactivationOptions _options;
     private readonly List<ReactivationEvent> _events = [];

@@ -4,14 +4,14 @@ namespace Microsoft.ML.Reparam.Training.Reactivation;
 /// <param name="Layer">Index of the convolution weight.</param>
 /// <param name="Filter">Output channel.</param>
 /// <param name="Kernel">Input channel (within the group).</param>
-public readonly record struct KernelIndex(int Layer, int Filter, int Kernel);
+internal readonly record struct KernelIndex(int Layer, int Filter, int Kernel);
 
 /// <summary>
 /// The selection rule of kernel reactivation on kernel L1 norms (docs/reactivation.md): C1 (model-level, lowest α of all
 /// filters by average kernel L1), C2 (layer-level, lowest β of the layer's filters), and C3 (lowest γ of an invalid
 /// filter's kernels). "Lowest fraction f of n" is the ⌊f·n⌋ smallest, ties broken by index.
 /// </summary>
-public static class KernelSelection
+internal static class KernelSelection
 {
     /// <summary>Returns the invalid filters (C1 ∩ C2) and the kernels to rescale (C3).</summary>
     /// <param name="kernelNorms">Per layer, the L1 norm of every kernel, [filters][kernels].</param>
