@@ -3,23 +3,15 @@ using Microsoft.ML.Reparam.Downsampling;
 
 namespace Microsoft.ML.Reparam;
 
-/// <summary>Checks of <see cref="ReparamConvTrainerOptions"/> made when the trainer is created, before any data is read.</summary>
+/// <summary>Checks of the options every task shares, made when a trainer is created, before any data is read; each task adds its own.</summary>
 internal static class OptionsCheck
 {
-    public static void Validate(ReparamConvTrainerOptions options)
+    public static void Validate(ReparamTrainerOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ImageColumnName, nameof(options.ImageColumnName));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.LabelColumnName, nameof(options.LabelColumnName));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ScoreColumnName, nameof(options.ScoreColumnName));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.PredictedLabelColumnName, nameof(options.PredictedLabelColumnName));
         if (options.ColorChannels is not (1 or 3))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ColorChannels, $"{nameof(options.ColorChannels)} must be 1 (grayscale) or 3 (RGB).");
-        }
-
-        if (!Enum.IsDefined(options.Architecture))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Architecture, $"Unknown {nameof(options.Architecture)}.");
         }
 
         options.BlockSpec.Validate();
@@ -37,8 +29,6 @@ internal static class OptionsCheck
             throw new ArgumentOutOfRangeException(nameof(options), options.FoldTolerance, $"{nameof(options.FoldTolerance)} must be positive.");
         }
 
-        // The architecture and kernel size are checked by the models' own validation.
-        new Models.ClassifierArchitecture(options.ColorChannels, 1, 1, 2, options.StageWidths, options.StageDepths, options.StageStrides, options.KernelSize).Validate();
         new ConvGeometry(options.ColorChannels, options.StageWidths[0], options.KernelSize).Validate();
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.ML.Reparam.Blocks;
 
 namespace Microsoft.ML.Reparam;
 
-/// <summary>Catalog extension methods that create the <see cref="ReparamConvTrainer"/>.</summary>
+/// <summary>Catalog extension methods that create the Reparam trainers: classification and segmentation.</summary>
 public static class ReparamCatalog
 {
     /// <summary>Creates a trainer of a reparameterizable CNN image classifier that deploys as a plain CNN.</summary>
@@ -32,5 +32,34 @@ public static class ReparamCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         return new ReparamConvTrainer(CatalogEnvironment.Of(catalog), options);
+    }
+
+    /// <summary>Creates a trainer of a reparameterizable U-Net for semantic segmentation that deploys as a plain CNN.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="imageColumnName">The image column (MLImage).</param>
+    /// <param name="maskColumnName">The mask column: an MLImage of class ids, or a key-typed vector of H×W.</param>
+    /// <param name="blockKind">How each convolution trains.</param>
+    /// <param name="epochs">Training epochs.</param>
+    /// <returns>The trainer.</returns>
+    public static ReparamSegmentationTrainer ReparamSegmentation(
+        this TransformsCatalog catalog,
+        string imageColumnName = "Image",
+        string maskColumnName = "Mask",
+        BlockKind blockKind = BlockKind.RepVgg,
+        int epochs = 10)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog.ReparamSegmentation(new ReparamSegmentationOptions { ImageColumnName = imageColumnName, MaskColumnName = maskColumnName, BlockKind = blockKind, Epochs = epochs });
+    }
+
+    /// <summary>Creates a trainer of a reparameterizable U-Net for semantic segmentation with all options.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The trainer.</returns>
+    public static ReparamSegmentationTrainer ReparamSegmentation(this TransformsCatalog catalog, ReparamSegmentationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new ReparamSegmentationTrainer(CatalogEnvironment.Of(catalog), options);
     }
 }

@@ -18,6 +18,7 @@ public sealed class ReparamConvTrainer : IEstimator<ReparamConvTransformer>
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(options);
         OptionsCheck.Validate(options);
+        ClassificationTask.Validate(options);
         _environment = environment;
         _options = options;
     }

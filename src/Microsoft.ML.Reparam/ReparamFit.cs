@@ -13,9 +13,27 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam;
 
 /// <summary>What one fit produced: the deployed model and everything measured on the way.</summary>
+/// <param name="Onnx">The ONNX model both chains score with: one image of the trained size.</param>
+/// <param name="PortableOnnx">The graph exported for other runtimes (symbolic batch, height and width where it allows), checked like the scoring model.</param>
+/// <param name="Scoring">The stock chain the model saves: it reads the caller's image column.</param>
+/// <param name="InProcessScoring">The chain the fitted transformer runs: it reads <paramref name="ImageCopyColumn"/>, copies of the caller's images, and drops it.</param>
+/// <param name="ImageColumn">The caller's image column.</param>
+/// <param name="ImageCopyColumn">The column of copies, or null when the images are pixel vectors (then both chains are one).</param>
+/// <param name="OnnxPath">The file both chains' ONNX transformers read; deleted with the transformer.</param>
+/// <param name="Graph">The deployed plain graph.</param>
+/// <param name="FoldReport">The fold and ONNX errors on the held-back images.</param>
+/// <param name="Training">The training history.</param>
+/// <param name="Reactivations">Kernel reactivation events.</param>
+/// <param name="Strides">The deployed spectral strides.</param>
+/// <param name="Input">The images read and their preprocessing.</param>
+/// <param name="TrainedNetwork">The trained network when retained, else null.</param>
 internal sealed record FitResult(
     TransformerChain<ITransformer> Scoring,
+    TransformerChain<ITransformer> InProcessScoring,
+    string ImageColumn,
+    string? ImageCopyColumn,
     byte[] Onnx,
+    byte[] PortableOnnx,
     string OnnxPath,
     PlainGraph Graph,
     FoldReport FoldReport,
@@ -57,16 +75,18 @@ internal static class ReparamFit
                 channel.Info(MessageSensitivity.None, $"{task.Name}: spectral downsampling {stride}.");
             }
 
-            var onnx = OnnxExporter.Export(graph, new OnnxExportOptions { InputName = images.PixelColumnName, OutputNames = task.OnnxOutputNames, BatchSize = 1, FixedSize = true });
-            var report = FoldCheck.Measure(model, graph, onnx, data.Subset(checkRows), options);
+            var onnx = OnnxExporter.Export(graph, task.ScoringExportOptions(graph, images.PixelColumnName));
+            var portable = OnnxExporter.Export(graph, new OnnxExportOptions { OutputNames = task.PortableOutputNames });
+            var report = FoldCheck.Measure(model, graph, [onnx, portable], data.Subset(checkRows), options);
             channel.Info(MessageSensitivity.None, $"{task.Name}: fold {report.Fold}, ONNX max abs {report.OnnxMaxAbsError:E2} on {report.Images} held-back images.");
             FoldCheck.ThrowIfInexact(report, options.FoldTolerance);
 
             var onnxPath = Path.Combine(Directory.CreateTempSubdirectory("reparam-").FullName, "model.onnx");
             File.WriteAllBytes(onnxPath, onnx);
-            var scoring = task.ScoringChain(environment, mlContext, input, images, onnxPath);
+            var scoring = task.ScoringChain(environment, mlContext, input, images.Preprocessing, onnxPath);
+            var inProcess = images.ImageCopyColumn is null ? scoring : InProcessChain(environment, mlContext, task, input, images, onnxPath, options.ImageColumnName);
             kept = options.RetainTrainedNetwork;
-            return new FitResult(scoring, onnx, onnxPath, graph, report, training, reactivation?.Events ?? [], strides, images, kept ? model : null);
+            return new FitResult(scoring, inProcess, options.ImageColumnName, images.ImageCopyColumn, onnx, portable, onnxPath, graph, report, training, reactivation?.Events ?? [], strides, images, kept ? model : null);
         }
         finally
         {
@@ -75,6 +95,14 @@ internal static class ReparamFit
                 model.Dispose(); // also when the fit fails, retained or not
             }
         }
+    }
+
+    /// <summary>The scoring chain over copies of the caller's images, without the copy column in its output.</summary>
+    private static TransformerChain<ITransformer> InProcessChain(IHostEnvironment environment, MLContext mlContext, ReparamTask task, IDataView input, ImageInput images, string onnxPath, string imageColumn)
+    {
+        var copies = CallerImageCopies.With(input, imageColumn);
+        var chain = task.ScoringChain(environment, mlContext, copies, images.InProcessPreprocessing, onnxPath);
+        return new TransformerChain<ITransformer>([.. chain, mlContext.Transforms.DropColumns(images.ImageCopyColumn).Fit(chain.Transform(copies))]);
     }
 
     /// <summary>Seeded rows held back from training for the fold check: min(FoldCheckImages, N/10), at least one.</summary>
@@ -89,7 +117,7 @@ internal static class ReparamFit
     private static PlainNormalize? Normalization(ReparamTrainerOptions options) =>
         options.InputMean.Length == 0 && options.InputStd.Length == 0 ? null : new PlainNormalize(Filled(options.InputMean, 0, options.ColorChannels), Filled(options.InputStd, 1, options.ColorChannels));
 
-    private static float[] Filled(float[] values, float neutral, int channels) => values.Length == 0 ? [.. Enumerable.Repeat(neutral, channels)] : values;
+    private static float[] Filled(float[] values, float neutral, int channels) => values.Length == 0 ? [.. Enumerable.Repeat(neutral, channels)] : [.. values]; // a copy: the caller may reuse the options
 
     private static TrainingSettings Settings(IHostEnvironment environment, ReparamTrainerOptions options, ITrainingObjective objective, ITrainingHook? reactivation) => new()
     {
@@ -104,6 +132,8 @@ internal static class ReparamFit
         WarmupEpochs = options.WarmupEpochs,
         RandomCropPadding = options.RandomCropPadding,
         HorizontalFlip = options.HorizontalFlip,
+        VerticalFlip = options.VerticalFlip,
+        Rotate90 = options.Rotate90,
         ValidationFraction = options.ValidationFraction,
         Seed = options.Seed,
         InputMean = options.InputMean,

@@ -77,6 +77,12 @@ public abstract class ReparamTrainerOptions
     /// <summary>Gets or sets a value indicating whether training images are flipped horizontally at random.</summary>
     public bool HorizontalFlip { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether training images (and masks) are flipped vertically at random.</summary>
+    public bool VerticalFlip { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether square training images (and masks) are turned by random multiples of 90°.</summary>
+    public bool Rotate90 { get; set; }
+
     /// <summary>Gets or sets the fraction of training images held back for validation and best-epoch selection.</summary>
     public double ValidationFraction { get; set; } = 0.1;
 

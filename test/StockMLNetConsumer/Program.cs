@@ -1,13 +1,23 @@
 using System.Text.Json;
 using Microsoft.ML;
 
-// Usage: StockMLNetConsumer MODEL.zip IMAGES.tsv
+using Microsoft.ML.Data;
+
+// Usage: StockMLNetConsumer MODEL.zip IMAGES.tsv            (a classifier)
+//        StockMLNetConsumer segment MODEL.zip IMAGES.txt    (a segmenter)
 // IMAGES.tsv: one "path<TAB>label" line per image; relative paths are relative to the TSV's folder. The model's input is an "ImagePath" text column; its outputs are
 // "PredictedLabel" (the class name) and "Score" (the class probabilities), read the way any ML.NET user reads them.
 // Prints {"images":N,"accuracy":A,"predictions":[...],"maxScores":[...]} as JSON.
+// IMAGES.txt: one image path per line. The segmenter's input is "ImagePath"; its output "PredictedMask" is a key-typed vector.
+// Prints {"images":N,"dimensions":[H,W],"classNames":[...],"masks":[[key, ...], ...]} as JSON (key k is class k − 1).
+if (args.Length == 3 && args[0] == "segment")
+{
+    return Segment(args[1], args[2]);
+}
+
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("Usage: StockMLNetConsumer MODEL.zip IMAGES.tsv");
+    Console.Error.WriteLine("Usage: StockMLNetConsumer MODEL.zip IMAGES.tsv | StockMLNetConsumer segment MODEL.zip IMAGES.txt");
     return 2;
 }
 
@@ -31,6 +41,25 @@ Console.WriteLine(JsonSerializer.Serialize(new
     maxScores = results.Select(r => r.Score.Max()),
 }));
 return 0;
+
+static int Segment(string zip, string list)
+{
+    var mlContext = new MLContext(seed: 0);
+    var model = mlContext.Model.Load(zip, out _);
+    var rows = File.ReadAllLines(list).Where(line => line.Length > 0).Select(path => new ImageRow { ImagePath = Path.GetFullPath(path, Path.GetDirectoryName(Path.GetFullPath(list))!) }).ToList();
+    var scored = model.Transform(mlContext.Data.LoadFromEnumerable(rows));
+    var column = scored.Schema["PredictedMask"];
+    VBuffer<ReadOnlyMemory<char>> names = default;
+    column.GetKeyValues(ref names);
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        images = rows.Count,
+        dimensions = ((VectorDataViewType)column.Type).Dimensions,
+        classNames = names.DenseValues().Select(n => n.ToString()),
+        masks = scored.GetColumn<VBuffer<uint>>(column).Select(mask => mask.DenseValues().ToArray()),
+    }));
+    return 0;
+}
 
 internal sealed class ImageRow
 {

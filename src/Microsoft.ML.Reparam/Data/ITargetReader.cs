@@ -9,8 +9,8 @@ internal interface ITargetReader
     /// <summary>Returns the columns it reads, or throws naming a missing column or a wrong type.</summary>
     IReadOnlyList<DataViewSchema.Column> Columns(DataViewSchema schema);
 
-    /// <summary>Makes its getters on <paramref name="cursor"/>; the action reads the current row (its 0-based index given).</summary>
-    Action<int> Bind(DataViewRowCursor cursor);
+    /// <summary>Makes its getters on <paramref name="cursor"/>; the action reads the current row (its 0-based index given) for images of <paramref name="height"/>×<paramref name="width"/>.</summary>
+    Action<int> Bind(DataViewRowCursor cursor, int height, int width);
 
     /// <summary>Returns the targets of the <paramref name="rows"/> rows read, or throws when they are unusable as a whole (one class only).</summary>
     TargetSet Build(int rows);

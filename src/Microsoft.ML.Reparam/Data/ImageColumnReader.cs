@@ -12,7 +12,7 @@ namespace Microsoft.ML.Reparam.Data;
 internal static class ImageColumnReader
 {
     public const string PixelColumnName = "ReparamPixels";
-    private const string DoubledColumnName = "ReparamDoubledImage";
+    private const string EnlargedColumnName = "ReparamEnlargedImage";
     private const string ResizedColumnName = "ReparamResizedImage";
     private const string GrayColumnName = "ReparamGrayImage";
 
@@ -20,29 +20,37 @@ internal static class ImageColumnReader
     {
         var imageColumn = InputSchemaCheck.ImageColumn(data.Schema, options);
         targets.Columns(data.Schema);
-        var (height, width) = InputSchemaCheck.ImageSize(data, imageColumn, options);
-        var preprocessing = CreatePreprocessing(mlContext, imageColumn, options, height, width).Fit(data);
-        var pixels = preprocessing.Transform(CallerImageCopies.Of(data));
-        var dataset = ReadRows(pixels, options, targets, height, width);
-        return new ImageInput(dataset, preprocessing, PixelColumnName);
-    }
-
-    private static IEstimator<ITransformer> CreatePreprocessing(MLContext mlContext, DataViewSchema.Column imageColumn, ReparamTrainerOptions options, int height, int width)
-    {
-        if (imageColumn.Type is VectorDataViewType)
+        var sizes = InputSchemaCheck.ImageSizes(data, imageColumn, options);
+        var preprocessing = CreatePreprocessing(mlContext, imageColumn.Name, options, sizes).Fit(data);
+        if (imageColumn.Type is not ImageDataViewType)
         {
-            return mlContext.Transforms.CopyColumns(PixelColumnName, imageColumn.Name);
+            var dataset = ReadRows(preprocessing.Transform(data), options, targets, sizes.Height, sizes.Width);
+            return new ImageInput(dataset, preprocessing, preprocessing, null, PixelColumnName);
         }
 
-        // Two resizes: nearest-neighbour to twice the size, then the filtered resize down, which gives an image of
-        // the model's size back bit for bit (tested). A single resize would pass such an image through and dispose
-        // it on the next row (dotnet/machinelearning#7444): the saved chain gets the caller's images, so the first
-        // resize must never have the size they have. Only images of exactly twice the size still meet that pass-through
-        // in a saved model; in process every image is copied first (CallerImageCopies). Images of other sizes are
-        // stretched to the model's aspect (docs/training.md).
-        IEnumerable<string> temporary = [DoubledColumnName, ResizedColumnName];
-        IEstimator<ITransformer> chain = mlContext.Transforms.ResizeImages(DoubledColumnName, 2 * width, 2 * height, imageColumn.Name, ImageResizingEstimator.ResizingKind.Fill)
-            .Append(mlContext.Transforms.ResizeImages(ResizedColumnName, width, height, DoubledColumnName));
+        var copies = CallerImageCopies.With(data, imageColumn.Name);
+        var copyColumn = CallerImageCopies.CopyColumnName(imageColumn.Name);
+        var inProcess = CreatePreprocessing(mlContext, copyColumn, options, sizes).Fit(copies);
+        return new ImageInput(ReadRows(inProcess.Transform(copies), options, targets, sizes.Height, sizes.Width), preprocessing, inProcess, copyColumn, PixelColumnName);
+    }
+
+    private static IEstimator<ITransformer> CreatePreprocessing(MLContext mlContext, string imageColumn, ReparamTrainerOptions options, ImageSizes sizes)
+    {
+        if (sizes.UpscaleFactor == 0)
+        {
+            return mlContext.Transforms.CopyColumns(PixelColumnName, imageColumn);
+        }
+
+        // Two resizes (docs/training.md, "Reading images"): nearest neighbour up by a power of two k, then ML.NET's
+        // filtered resize down to the model's size. An image of the model's size comes back bit for bit (tested); k is
+        // chosen so that every training image is enlarged by the first step, which keeps the nearest step from dropping
+        // pixels and makes the filtered step an area average. A single resize would pass an image of the model's size
+        // through and dispose it on the next row (dotnet/machinelearning#7444): the saved chain reads the caller's
+        // images, so its first resize must not have their size.
+        var (width, height, k) = (sizes.Width, sizes.Height, sizes.UpscaleFactor);
+        IEnumerable<string> temporary = [EnlargedColumnName, ResizedColumnName];
+        IEstimator<ITransformer> chain = mlContext.Transforms.ResizeImages(EnlargedColumnName, k * width, k * height, imageColumn, ImageResizingEstimator.ResizingKind.Fill)
+            .Append(mlContext.Transforms.ResizeImages(ResizedColumnName, width, height, EnlargedColumnName));
         var source = ResizedColumnName;
 
         var colors = ImagePixelExtractingEstimator.ColorBits.Rgb;
@@ -72,7 +80,7 @@ internal static class ImageColumnReader
         var values = new float[count * imageSize];
         using var cursor = pixels.GetRowCursor([pixelColumn, .. targets.Columns(pixels.Schema)]);
         var getPixels = cursor.GetGetter<VBuffer<float>>(pixelColumn);
-        var readTarget = targets.Bind(cursor);
+        var readTarget = targets.Bind(cursor, height, width);
         VBuffer<float> buffer = default;
         var row = 0;
         while (cursor.MoveNext())

@@ -74,55 +74,67 @@ internal static class InputSchemaCheck
         return names;
     }
 
-    /// <summary>Returns the size the network sees: the configured resize, else the one size all images share.</summary>
-    public static (int Height, int Width) ImageSize(IDataView data, DataViewSchema.Column imageColumn, ReparamTrainerOptions options)
+    /// <summary>
+    /// Returns the size the network sees — the configured resize, else the one size all images share — and the power of
+    /// two the preprocessing's first resize enlarges by (<see cref="ImageSizes"/>); reads every image's size once.
+    /// </summary>
+    public static ImageSizes ImageSizes(IDataView data, DataViewSchema.Column imageColumn, ReparamTrainerOptions options)
     {
-        if (options.ImageWidth is { } width && options.ImageHeight is { } height)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width, nameof(options.ImageWidth));
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height, nameof(options.ImageHeight));
-            return (height, width);
-        }
-
-        if (options.ImageWidth is not null || options.ImageHeight is not null)
+        if (options.ImageWidth is not null ^ options.ImageHeight is not null)
         {
             throw new ArgumentException($"Set both ImageWidth and ImageHeight, or neither (got {options.ImageWidth?.ToString() ?? "null"} x {options.ImageHeight?.ToString() ?? "null"}).", nameof(options));
         }
 
-        return CommonImageSize(data, imageColumn);
+        if (options.ImageWidth is { } width && options.ImageHeight is { } height)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width, nameof(options.ImageWidth));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height, nameof(options.ImageHeight));
+        }
+
+        if (imageColumn.Type is not ImageDataViewType)
+        {
+            return new ImageSizes(options.ImageHeight!.Value, options.ImageWidth!.Value, 0);
+        }
+
+        var (common, largest) = ScanSizes(data, imageColumn, requireCommon: options.ImageWidth is null);
+        var size = options.ImageWidth is { } w && options.ImageHeight is { } h ? (Height: h, Width: w) : common;
+        var factor = 2;
+        while (factor * size.Width <= largest.Width || factor * size.Height <= largest.Height)
+        {
+            factor *= 2;
+        }
+
+        return new ImageSizes(size.Height, size.Width, factor);
     }
 
-    private static (int Height, int Width) CommonImageSize(IDataView data, DataViewSchema.Column imageColumn)
+    private static ((int Height, int Width) Common, (int Height, int Width) Largest) ScanSizes(IDataView data, DataViewSchema.Column imageColumn, bool requireCommon)
     {
         using var cursor = data.GetRowCursor([imageColumn]);
         var getImage = cursor.GetGetter<MLImage>(imageColumn);
         MLImage image = null!;
         (int Height, int Width)? first = null;
+        (int Height, int Width) largest = (0, 0);
         var row = 0;
         while (cursor.MoveNext())
         {
             getImage(ref image);
-            if (image is null)
+            if (image is null || image.Width < 1 || image.Height < 1)
             {
-                throw new ArgumentException($"Image column '{imageColumn.Name}': row {row} has no image.");
+                throw new ArgumentException($"Image column '{imageColumn.Name}': row {row} has {(image is null ? "no image" : $"an empty image ({image.Width}x{image.Height})")}.");
             }
 
             var size = (image.Height, image.Width);
             first ??= size;
-            if (size != first)
+            if (requireCommon && size != first)
             {
                 throw new ArgumentException($"Image column '{imageColumn.Name}': row {row} is {size.Width}x{size.Height} but row 0 is {first.Value.Width}x{first.Value.Height}; set ImageWidth and ImageHeight to resize all images to one size.");
             }
 
+            largest = (Math.Max(largest.Height, size.Height), Math.Max(largest.Width, size.Width));
             row++;
         }
 
-        if (first is null)
-        {
-            throw new ArgumentException("The training data has no rows.");
-        }
-
-        return first.Value;
+        return first is { } common ? (common, largest) : throw new ArgumentException("The training data has no rows.");
     }
 
     private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role)
@@ -132,3 +144,9 @@ internal static class InputSchemaCheck
             ?? throw new ArgumentException($"{role} column '{name}' was not found in the input data; its columns are: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.", name);
     }
 }
+
+/// <summary>The size the network sees, and the power of two the first resize enlarges every training image by.</summary>
+/// <param name="Height">Height the network sees.</param>
+/// <param name="Width">Width the network sees.</param>
+/// <param name="UpscaleFactor">k: the smallest power of two ≥ 2 with k·W and k·H above every training image's width and height; 0 for a pixel-vector column.</param>
+internal sealed record ImageSizes(int Height, int Width, int UpscaleFactor);

@@ -47,3 +47,43 @@ internal sealed class ClassTargets(int[] labels, int classCount) : TargetSet
 
     public override TargetSet Subset(IReadOnlyList<int> rows) => new ClassTargets([.. rows.Select(r => labels[r])], classCount);
 }
+
+/// <summary>
+/// Per-pixel class indices 0..K−1 of masks [N, H, W] (one byte per pixel, <see cref="Ignore"/> for pixels that count
+/// in neither loss nor metric), batched as int64 [n, H, W].
+/// </summary>
+internal sealed class MaskTargets(byte[] masks, int height, int width, int classCount) : TargetSet
+{
+    /// <summary>The stored value of an ignored pixel; class counts stay below it.</summary>
+    public const byte Ignore = byte.MaxValue;
+
+    public byte[] Masks => masks;
+
+    public int Height => height;
+
+    public int Width => width;
+
+    public int ClassCount => classCount;
+
+    public override int Count => masks.Length / (height * width);
+
+    public override int Scale => 1;
+
+    public override float PadValue => Ignore;
+
+    public override Tensor Batch(ReadOnlySpan<int> rows) => tensor(Gather(rows.ToArray()), [rows.Length, height, width]).to(int64);
+
+    public override TargetSet Subset(IReadOnlyList<int> rows) => new MaskTargets(Gather(rows), height, width, classCount);
+
+    private byte[] Gather(IReadOnlyList<int> rows)
+    {
+        var size = height * width;
+        var values = new byte[rows.Count * size];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Array.Copy(masks, (long)rows[i] * size, values, (long)i * size, size);
+        }
+
+        return values;
+    }
+}

@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Plain;
 using TorchSharp.Modules;
@@ -7,10 +8,12 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Models;
 
 /// <summary>
-/// A U-Net-style encoder–decoder of reparameterizable blocks: per level a stage of blocks with ReLU, 2×2 max pooling
-/// between levels, and per decoder level an upsampling to the skip input's size, concatenation with it and a stage of
-/// blocks; a 1×1 convolution gives per-pixel logits. Fully convolutional: it runs, and its folded graph exports, at any
-/// input size, odd sizes included (the upsampling follows the skip's size, not a fixed factor).
+/// A U-Net-style encoder–decoder of reparameterizable blocks. Each encoder level is a stage of blocks with ReLU; every
+/// level after the first halves the size, by a stride-2 first block or, with spectral downsampling, by a spectral layer
+/// after it (as the classifiers do). Each decoder level upsamples to the skip input's size, concatenates the skip and
+/// runs a stage of blocks; a 1×1 convolution gives per-pixel logits. Fully convolutional: it runs, and its folded graph
+/// exports, at any input size, odd sizes included (the upsampling follows the skip's size, not a fixed factor), unless
+/// spectral layers fix the size.
 /// </summary>
 internal sealed class UNet : nn.Module<Tensor, Tensor>, IFoldable
 {
@@ -23,27 +26,37 @@ internal sealed class UNet : nn.Module<Tensor, Tensor>, IFoldable
     /// <param name="outputChannels">Channels of the output map (classes).</param>
     /// <param name="widths">Channels at each level, from the full-resolution one down; two or more.</param>
     /// <param name="spec">The block kind of every K×K convolution.</param>
-    /// <param name="depth">Blocks per stage.</param>
+    /// <param name="depths">Blocks per encoder level (the decoder level of the same size has as many); one value for all levels, or one per level.</param>
+    /// <param name="downsampling">How levels after the first halve the size (strided convolution when null).</param>
     /// <param name="upsampling">How the decoder upsamples.</param>
-    public UNet(int inputChannels, int outputChannels, IReadOnlyList<int> widths, BlockSpec spec, int depth = 1, PlainResizeMode upsampling = PlainResizeMode.Nearest)
+    /// <param name="kernelSize">Kernel size K of every block (odd).</param>
+    public UNet(int inputChannels, int outputChannels, IReadOnlyList<int> widths, BlockSpec spec, IReadOnlyList<int>? depths = null, DownsamplingSpec? downsampling = null, PlainResizeMode upsampling = PlainResizeMode.Nearest, int kernelSize = 3)
         : base(nameof(UNet))
     {
         ArgumentNullException.ThrowIfNull(widths);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentOutOfRangeException.ThrowIfLessThan(widths.Count, 2, nameof(widths));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(depth);
+        depths ??= [1];
+        if (depths.Count != 1 && depths.Count != widths.Count || depths.Any(d => d < 1) || widths.Any(w => w < 1))
+        {
+            throw new ArgumentException($"U-Net widths [{string.Join(", ", widths)}] need one depth for all levels or one per level, each at least 1; got [{string.Join(", ", depths)}].", nameof(depths));
+        }
+
+        int Depth(int level) => depths.Count == 1 ? depths[0] : depths[level];
         var encoders = new List<Sequential>();
         var channels = inputChannels;
-        foreach (var width in widths)
+        for (var level = 0; level < widths.Count; level++)
         {
-            encoders.Add(Stage(spec, channels, width, depth));
-            channels = width;
+            var downsampler = level == 0 ? null : (downsampling ?? DownsamplingSpec.Strided).CreateLayer(2);
+            var stride = level == 0 || downsampler is not null ? 1 : 2;
+            encoders.Add(Stage(spec, channels, widths[level], Depth(level), kernelSize, stride, downsampler));
+            channels = widths[level];
         }
 
         var decoders = new List<DecoderStage>();
         for (var level = widths.Count - 2; level >= 0; level--)
         {
-            decoders.Add(new DecoderStage(Stage(spec, channels + widths[level], widths[level], depth), upsampling));
+            decoders.Add(new DecoderStage(Stage(spec, channels + widths[level], widths[level], Depth(level), kernelSize, 1, null), upsampling));
             channels = widths[level];
         }
 
@@ -59,9 +72,9 @@ internal sealed class UNet : nn.Module<Tensor, Tensor>, IFoldable
         using var scope = NewDisposeScope();
         var skips = new List<Tensor>();
         var x = input;
-        for (var level = 0; level < _encoders.Count; level++)
+        foreach (var encoder in _encoders)
         {
-            x = _encoders[level].forward(level == 0 ? x : nn.functional.max_pool2d(x, 2, 2));
+            x = encoder.forward(x);
             skips.Add(x);
         }
 
@@ -77,9 +90,9 @@ internal sealed class UNet : nn.Module<Tensor, Tensor>, IFoldable
     {
         var skips = new List<PlainValue>();
         var x = input;
-        for (var level = 0; level < _encoders.Count; level++)
+        foreach (var encoder in _encoders)
         {
-            x = folder.Fold(_encoders[level], level == 0 ? x : folder.Builder.Add(new PlainPool(PlainPoolKind.Max, 2, 2), x));
+            x = folder.Fold(encoder, x);
             skips.Add(x);
         }
 
@@ -104,6 +117,20 @@ internal sealed class UNet : nn.Module<Tensor, Tensor>, IFoldable
         base.Dispose(disposing);
     }
 
-    private static Sequential Stage(BlockSpec spec, int inChannels, int outChannels, int depth) => nn.Sequential(
-        Enumerable.Range(0, depth).SelectMany(i => new[] { BlockFactory.Create(spec, new ConvGeometry(i == 0 ? inChannels : outChannels, outChannels)), nn.ReLU() }));
+    private static Sequential Stage(BlockSpec spec, int inChannels, int outChannels, int depth, int kernelSize, int stride, SpectralDownsampler? downsampler)
+    {
+        var layers = new List<nn.Module<Tensor, Tensor>>();
+        for (var i = 0; i < depth; i++)
+        {
+            layers.Add(BlockFactory.Create(spec, new ConvGeometry(i == 0 ? inChannels : outChannels, outChannels, kernelSize, i == 0 ? stride : 1)));
+            if (i == 0 && downsampler is not null)
+            {
+                layers.Add(downsampler);
+            }
+
+            layers.Add(nn.ReLU());
+        }
+
+        return nn.Sequential(layers);
+    }
 }

@@ -20,4 +20,16 @@ public sealed class OnnxExportOptions
 
     /// <summary>Gets or sets the ONNX opset version (15 or later).</summary>
     public int OpsetVersion { get; set; } = 17;
+
+    /// <summary>
+    /// Gets extra string outputs for ML.NET scoring: each maps a graph output of class indices (an arg-max) to the class
+    /// names, one name per pixel, shaped [H, W] (<see cref="ClassNameOutput"/>). Fixed-size exports only.
+    /// </summary>
+    internal IReadOnlyList<ClassNameOutput> ClassNameOutputs { get; init; } = [];
 }
+
+/// <summary>A string output that names the class at every position of a graph output of class indices.</summary>
+/// <param name="GraphOutput">The position of the class-index output among the graph's outputs.</param>
+/// <param name="Name">The ONNX output's name.</param>
+/// <param name="ClassNames">The name of each class index.</param>
+internal sealed record ClassNameOutput(int GraphOutput, string Name, IReadOnlyList<string> ClassNames);

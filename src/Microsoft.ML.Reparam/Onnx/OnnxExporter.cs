@@ -41,6 +41,15 @@ public static class OnnxExporter
                 : FloatTensor(outputNames[i], batch, shape.Channels, fixedSize ? shape.Height : $"{outputNames[i]}_H", fixedSize ? shape.Width : $"{outputNames[i]}_W"));
         }
 
+        foreach (var lookup in options.ClassNameOutputs)
+        {
+            var shape = graph.Shapes[graph.Outputs[lookup.GraphOutput]];
+            var indices = onnx.Node("Cast", [names[graph.Outputs[lookup.GraphOutput]]], Int("to", (long)TensorProto.Types.DataType.Int64));
+            var classNames = onnx.Node("Gather", [onnx.StringConstant("class_names", lookup.ClassNames), indices], Int("axis", 0));
+            onnx.NodeWithOutput("Reshape", [classNames, onnx.Int64Constant("mask_shape", shape.Height, shape.Width)], lookup.Name);
+            onnx.Graph.Output.Add(StringTensor(lookup.Name, shape.Height, shape.Width));
+        }
+
         var model = new ModelProto
         {
             IrVersion = IrVersion,
@@ -79,6 +88,11 @@ public static class OnnxExporter
         if (names.Count != graph.Outputs.Count)
         {
             throw new ArgumentException($"{nameof(options.OutputNames)} has {names.Count} names but the graph has {graph.Outputs.Count} outputs.", nameof(options));
+        }
+
+        if (options.ClassNameOutputs.Count > 0 && !(options.FixedSize && options.BatchSize == 1))
+        {
+            throw new ArgumentException("Class-name outputs need a fixed size and a batch of 1.", nameof(options));
         }
 
         if (names.Append(options.InputName).Any(string.IsNullOrWhiteSpace) || names.Append(options.InputName).Distinct().Count() != names.Count + 1)

@@ -7,16 +7,19 @@ namespace Microsoft.ML.Reparam.Onnx;
 internal sealed class OnnxGraphBuilder
 {
     private readonly GraphProto _graph = new() { Name = "reparam_plain_cnn" };
-    private readonly HashSet<string> _opTypes = [];
+    private readonly Dictionary<float[], string> _constants = new(ReferenceEqualityComparer.Instance);
     private int _counter;
 
     public GraphProto Graph => _graph;
 
-    public IReadOnlySet<string> OpTypes => _opTypes;
-
-    /// <summary>Adds a float constant and returns its name.</summary>
+    /// <summary>Adds a float constant and returns its name; an array added before (a shared operation's weights) is not written again.</summary>
     public string Constant(string hint, float[] values, params long[] dims)
     {
+        if (_constants.TryGetValue(values, out var existing))
+        {
+            return existing;
+        }
+
         var tensor = new TensorProto { Name = Unique(hint), DataType = (int)TensorProto.Types.DataType.Float };
         tensor.Dims.AddRange(dims);
         var bytes = new byte[values.Length * sizeof(float)];
@@ -28,15 +31,26 @@ internal sealed class OnnxGraphBuilder
 
         tensor.RawData = ByteString.CopyFrom(bytes);
         _graph.Initializer.Add(tensor);
+        _constants.Add(values, tensor.Name);
         return tensor.Name;
     }
 
-    /// <summary>Adds an int64 constant and returns its name.</summary>
-    public string Int64Constant(string hint, long[] values, params long[] dims)
+    /// <summary>Adds an int64 vector constant and returns its name.</summary>
+    public string Int64Constant(string hint, params long[] values)
     {
         var tensor = new TensorProto { Name = Unique(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Dims.AddRange(dims);
+        tensor.Dims.Add(values.Length);
         tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
+    /// <summary>Adds a string vector constant and returns its name.</summary>
+    public string StringConstant(string hint, IReadOnlyList<string> values)
+    {
+        var tensor = new TensorProto { Name = Unique(hint), DataType = (int)TensorProto.Types.DataType.String };
+        tensor.Dims.Add(values.Count);
+        tensor.StringData.AddRange(values.Select(ByteString.CopyFromUtf8));
         _graph.Initializer.Add(tensor);
         return tensor.Name;
     }
@@ -53,7 +67,6 @@ internal sealed class OnnxGraphBuilder
         node.Output.Add(output);
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
-        _opTypes.Add(opType);
         return output;
     }
 
@@ -86,6 +99,18 @@ internal sealed class OnnxGraphBuilder
         {
             Name = name,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+
+    /// <summary>Declares a string tensor output of fixed dimensions.</summary>
+    public static ValueInfoProto StringTensor(string name, params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.AddRange(dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.String, Shape = shape } },
         };
     }
 

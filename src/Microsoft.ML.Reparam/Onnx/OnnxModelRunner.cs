@@ -31,15 +31,16 @@ internal sealed class OnnxModelRunner : IDisposable
         return results[0].AsTensor<float>().ToArray();
     }
 
-    /// <summary>Runs the model on one input tensor and returns every output, in the model's order.</summary>
+    /// <summary>Runs the model on one input tensor and returns the outputs at <paramref name="outputs"/> (positions in the model's output list).</summary>
     /// <param name="input">Input values, row-major.</param>
     /// <param name="shape">Input shape.</param>
+    /// <param name="outputs">Which outputs, by position.</param>
     /// <returns>Each output's values, row-major.</returns>
-    public float[][] RunAll(float[] input, ReadOnlySpan<int> shape)
+    public float[][] RunOutputs(float[] input, ReadOnlySpan<int> shape, IReadOnlyList<int> outputs)
     {
         ArgumentNullException.ThrowIfNull(input);
         var tensor = new DenseTensor<float>(input, shape);
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, tensor)]);
+        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, tensor)], [.. outputs.Select(o => _session.OutputNames[o])]);
         return [.. results.Select(result => result.AsTensor<float>().ToArray())];
     }
 

@@ -39,8 +39,11 @@ public sealed class PlainGraph
     /// <summary>Gets a value indicating whether some operation ties the graph to <see cref="InputShape"/>.</summary>
     public bool FixesSize => Nodes.Any(node => node.Op.FixesSize);
 
-    /// <summary>Gets the number of stored values.</summary>
-    public long ParameterCount => Nodes.Sum(node => node.Op.ParameterCount);
+    /// <summary>Gets the number of stored values (an operation used at two places, as a spectral layer shared by a residual block's two paths, counts once).</summary>
+    public long ParameterCount => Nodes.Select(node => node.Op).Distinct(ReferenceEqualityComparer.Instance).Sum(op => ((PlainOp)op!).ParameterCount);
+
+    /// <summary>Returns the operation that computes <paramref name="value"/>.</summary>
+    internal PlainOp Producer(string value) => Nodes.Single(node => node.Output == value).Op;
 
     /// <summary>Gets the operations in order.</summary>
     public IEnumerable<PlainOp> Ops => Nodes.Select(node => node.Op);

@@ -20,7 +20,16 @@ internal sealed class PlainGraphModule : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => Run(input)[0];
+    public override Tensor forward(Tensor input)
+    {
+        var outputs = Run(input);
+        foreach (var extra in outputs.Skip(1))
+        {
+            extra.Dispose();
+        }
+
+        return outputs[0];
+    }
 
     /// <summary>Evaluates every output of the graph on <paramref name="input"/> ([N, C, H, W], pixels in [0, 1]).</summary>
     /// <param name="input">The input batch.</param>

@@ -14,10 +14,13 @@ public abstract record PlainOp
     public virtual long ParameterCount => 0;
 
     /// <summary>
-    /// Gets a value indicating whether the operation only works at the input size it was folded for (spectral-resize
-    /// matrices, a linear layer over a flattened map). A graph with such an operation exports with a fixed size.
+    /// Gets a value indicating whether the operation only works at the input size it was folded for (the spectral-resize
+    /// matrices). A graph with such an operation exports with a fixed size.
     /// </summary>
     public virtual bool FixesSize => false;
+
+    /// <summary>Gets a value indicating whether the output is a choice (an arg-max) rather than a number that varies smoothly with the weights; fold checks compare what it is computed from.</summary>
+    internal virtual bool IsDiscrete => false;
 
     /// <summary>Gets the number of inputs the operation takes.</summary>
     internal virtual int Arity => 1;

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Runtime;
@@ -21,11 +22,8 @@ internal abstract class ReparamTask
     /// <summary>Gets the loss and metric the network trains with (the metric picks the best epoch).</summary>
     public abstract ITrainingObjective Objective { get; }
 
-    /// <summary>
-    /// Gets the names of the scoring ONNX model's outputs, one per output of <see cref="Head"/>; the scoring chain reads
-    /// them, and the fit's own check compares every one with the folded graph.
-    /// </summary>
-    public abstract IReadOnlyList<string> OnnxOutputNames { get; }
+    /// <summary>Gets the names of the exported graph's outputs for other runtimes (<c>SaveOnnx</c>), one per output of <see cref="Head"/>.</summary>
+    public abstract IReadOnlyList<string> PortableOutputNames { get; }
 
     /// <summary>Checks the target columns and returns their reader.</summary>
     public abstract ITargetReader TargetReader(DataViewSchema schema);
@@ -39,8 +37,18 @@ internal abstract class ReparamTask
     /// </summary>
     public abstract PlainValue[] Head(GraphBuilder graph, PlainValue output);
 
-    /// <summary>Builds the stock ML.NET transformers that score the exported ONNX model on <paramref name="data"/>'s schema.</summary>
-    public abstract TransformerChain<ITransformer> ScoringChain(IHostEnvironment environment, MLContext mlContext, IDataView data, ImageInput input, string onnxPath);
+    /// <summary>
+    /// Returns how the model ML.NET scores with is exported: one image of the trained size, read from
+    /// <paramref name="pixelColumn"/>, with output names the scoring chain reads (the fit's check compares every
+    /// float output with the folded graph).
+    /// </summary>
+    public abstract OnnxExportOptions ScoringExportOptions(PlainGraph graph, string pixelColumn);
+
+    /// <summary>
+    /// Builds the stock ML.NET transformers that score the exported ONNX model: <paramref name="preprocessing"/>, then
+    /// ONNX Runtime, then the task's outputs; <paramref name="data"/> gives the input schema.
+    /// </summary>
+    public abstract TransformerChain<ITransformer> ScoringChain(IHostEnvironment environment, MLContext mlContext, IDataView data, ITransformer preprocessing, string onnxPath);
 
     /// <summary>Returns <paramref name="inputSchema"/> with the task's output columns, or throws naming a missing input column.</summary>
     public abstract SchemaShape OutputSchema(SchemaShape inputSchema);

@@ -94,6 +94,30 @@ public sealed class CallerOwnedImagesTests
     }
 
     [TestMethod]
+    public void TheOutputsImageColumnHoldsTheCallersOwnImages()
+    {
+        var scored = s_model.Transform(s_view);
+        using (var cursor = scored.GetRowCursor([scored.Schema["Image"], scored.Schema["Score"]]))
+        {
+            var getImage = cursor.GetGetter<MLImage>(scored.Schema["Image"]);
+            var getScore = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
+            MLImage image = null!;
+            VBuffer<float> score = default;
+            var row = 0;
+            while (cursor.MoveNext())
+            {
+                getScore(ref score);
+                getImage(ref image);
+                Assert.AreSame(s_rows[row++].Image, image);
+            }
+
+            Assert.AreEqual(s_rows.Count, row);
+        }
+
+        AssertAllImagesUsable();
+    }
+
+    [TestMethod]
     public void ImagesOfTheModelsSizeReachTheNetworkUnchanged()
     {
         var images = TinyFashion.Images(60);

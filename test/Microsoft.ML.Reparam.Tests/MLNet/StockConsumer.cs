@@ -4,10 +4,10 @@ using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Reparam.Tests.MLNet;
 
-/// <summary>Saves a fitted model behind image loading and runs it in test/StockMLNetConsumer, a process with stock ML.NET packages only.</summary>
+/// <summary>Runs saved models in test/StockMLNetConsumer, a process with stock ML.NET packages only.</summary>
 internal static class StockConsumer
 {
-    /// <summary>Asserts that the stock process predicts what the fitted model predicts in process, on 30 embedded images written as PNG files.</summary>
+    /// <summary>Saves a fitted classifier behind image loading; asserts that the stock process predicts what it predicts in process, on 30 embedded images written as PNG files.</summary>
     public static void AssertPredictsAsInProcess(MLContext mlContext, ReparamConvTransformer model)
     {
         using var folder = new TemporaryFolder();
@@ -31,7 +31,10 @@ internal static class StockConsumer
         Assert.AreEqual(expectedAccuracy, output.GetProperty("accuracy").GetDouble(), 1e-12);
     }
 
-    private static JsonElement Run(string zip, string tsv)
+    /// <summary>Runs the stock process on a saved segmenter over the image files listed in <paramref name="list"/>.</summary>
+    public static JsonElement Segment(string zip, string list) => Run("segment", zip, list);
+
+    private static JsonElement Run(params string[] arguments)
     {
         // test/Microsoft.ML.Reparam.Tests/bin/<Configuration>/<tfm>/ → test/StockMLNetConsumer/bin/<Configuration>/<tfm>/
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -41,7 +44,7 @@ internal static class StockConsumer
         Assert.IsFalse(File.Exists(Path.Combine(Path.GetDirectoryName(consumer)!, "Microsoft.ML.Reparam.dll")), "the consumer must not ship this library");
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { consumer, zip, tsv })
+        foreach (var argument in arguments.Prepend(consumer))
         {
             start.ArgumentList.Add(argument);
         }

@@ -13,6 +13,8 @@ namespace Microsoft.ML.Reparam.Plain;
 /// </summary>
 public sealed record PlainArgMax : PlainOp
 {
+    internal override bool IsDiscrete => true;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) => inputs[0] with { Channels = 1 };
 
     internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) => inputs[0].argmax(1, keepdim: true).to(float32);

@@ -11,7 +11,17 @@ public sealed record PlainNormalize(float[] Mean, float[] Std) : PlainOp
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs)
     {
         var input = RequireMap(inputs[0], Mean.Length);
-        return Std.Length == Mean.Length ? input : throw new ArgumentException($"{nameof(PlainNormalize)} has {Mean.Length} means but {Std.Length} standard deviations.");
+        if (Std.Length != Mean.Length)
+        {
+            throw new ArgumentException($"{nameof(PlainNormalize)} has {Mean.Length} means but {Std.Length} standard deviations.");
+        }
+
+        if (Mean.Any(m => !float.IsFinite(m)) || Std.Any(s => !float.IsFinite(s) || !(s > 0)))
+        {
+            throw new ArgumentException($"{nameof(PlainNormalize)} needs finite means and positive finite standard deviations; got mean [{string.Join(", ", Mean)}], std [{string.Join(", ", Std)}].");
+        }
+
+        return input;
     }
 
     internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) =>

@@ -22,8 +22,6 @@ public sealed record PlainSpectralResize(float[] Rows, float[] Columns, int OutH
     /// <inheritdoc />
     public override bool FixesSize => true;
 
-    private float[] ColumnsTransposed => field ??= Transpose(Columns, OutWidth, InWidth);
-
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs)
     {
         var input = RequireMap(inputs[0]);
@@ -33,11 +31,14 @@ public sealed record PlainSpectralResize(float[] Rows, float[] Columns, int OutH
     }
 
     internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) =>
-        weights.Of(Rows, OutHeight, InHeight).matmul(inputs[0]).matmul(weights.Of(ColumnsTransposed, InWidth, OutWidth));
+        weights.Of(Rows, OutHeight, InHeight).matmul(inputs[0]).matmul(weights.Of(Columns, OutWidth, InWidth).t());
 
     internal override string Emit(OnnxGraphBuilder onnx, IReadOnlyList<string> inputs) => onnx.Node(
         "MatMul",
-        [onnx.Node("MatMul", [onnx.Constant("resize_rows", Rows, OutHeight, InHeight), inputs[0]]), onnx.Constant("resize_cols_t", ColumnsTransposed, InWidth, OutWidth)]);
+        [onnx.Node("MatMul", [onnx.Constant("resize_rows", Rows, OutHeight, InHeight), inputs[0]]), onnx.Constant("resize_cols_t", TransposedColumns.GetValue(Columns, columns => Transpose(columns, OutWidth, InWidth)), InWidth, OutWidth)]);
+
+    /// <summary>Bᵀ per B, so that an operation emitted twice (a layer shared by two paths) writes its matrices once.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<float[], float[]> TransposedColumns = new();
 
     private static float[] Transpose(float[] matrix, int rows, int columns)
     {

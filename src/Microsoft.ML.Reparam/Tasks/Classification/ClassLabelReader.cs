@@ -2,8 +2,11 @@ using Microsoft.ML.Reparam.Data;
 
 namespace Microsoft.ML.Reparam.Tasks.Classification;
 
-/// <summary>Reads a key-typed label column into class indices 0..K−1, naming the row of a missing or out-of-range key.</summary>
-internal sealed class ClassLabelReader(string labelColumnName, int classCount) : ITargetReader
+/// <summary>
+/// Reads a key-typed label column into class indices 0..K−1, naming the row of a missing or out-of-range key; training
+/// data must hold two classes or more, evaluation data may hold one.
+/// </summary>
+internal sealed class ClassLabelReader(string labelColumnName, int classCount, bool requireTwoClasses = true) : ITargetReader
 {
     private readonly List<int> _labels = [];
 
@@ -13,7 +16,7 @@ internal sealed class ClassLabelReader(string labelColumnName, int classCount) :
         return [schema[labelColumnName]];
     }
 
-    public Action<int> Bind(DataViewRowCursor cursor)
+    public Action<int> Bind(DataViewRowCursor cursor, int height, int width)
     {
         var getLabel = cursor.GetGetter<uint>(cursor.Schema[labelColumnName]);
         uint key = 0;
@@ -36,7 +39,7 @@ internal sealed class ClassLabelReader(string labelColumnName, int classCount) :
 
     public TargetSet Build(int rows)
     {
-        if (rows > 0 && _labels.Distinct().Count() < 2)
+        if (requireTwoClasses && rows > 0 && _labels.Distinct().Count() < 2)
         {
             throw new ArgumentException($"Label column '{labelColumnName}': all {rows} rows have the same class ('{_labels[0] + 1}'); at least two classes are needed.", labelColumnName);
         }

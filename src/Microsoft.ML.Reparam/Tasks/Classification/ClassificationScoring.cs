@@ -11,13 +11,13 @@ namespace Microsoft.ML.Reparam.Tasks.Classification;
 /// </summary>
 internal static class ClassificationScoring
 {
-    public static TransformerChain<ITransformer> Create(IHostEnvironment environment, MLContext mlContext, IDataView data, ImageInput input, string onnxPath, ReparamConvTrainerOptions options, int classes)
+    public static TransformerChain<ITransformer> Create(IHostEnvironment environment, MLContext mlContext, IDataView data, ITransformer preprocessing, string onnxPath, ReparamConvTrainerOptions options, int classes)
     {
-        var pixels = input.Preprocessing.Transform(data);
-        var onnx = mlContext.Transforms.ApplyOnnxModel([ClassificationTask.LogitsColumnName], [input.PixelColumnName], onnxPath).Fit(pixels);
+        var pixels = preprocessing.Transform(data);
+        var onnx = mlContext.Transforms.ApplyOnnxModel([ClassificationTask.LogitsColumnName], [ImageColumnReader.PixelColumnName], onnxPath).Fit(pixels);
         var logits = onnx.Transform(pixels);
         var head = StockMulticlassHead.Create(environment, logits.Schema, ClassificationTask.LogitsColumnName, options, classes);
-        var drop = mlContext.Transforms.DropColumns(input.PixelColumnName, ClassificationTask.LogitsColumnName).Fit(head.Transform(logits));
-        return new TransformerChain<ITransformer>(input.Preprocessing, onnx, head, drop);
+        var drop = mlContext.Transforms.DropColumns(ImageColumnReader.PixelColumnName, ClassificationTask.LogitsColumnName).Fit(head.Transform(logits));
+        return new TransformerChain<ITransformer>(preprocessing, onnx, head, drop);
     }
 }

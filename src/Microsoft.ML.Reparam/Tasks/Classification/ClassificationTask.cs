@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Models;
+using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Runtime;
@@ -28,7 +29,24 @@ internal sealed class ClassificationTask(ReparamConvTrainerOptions options) : Re
 
     public override ITrainingObjective Objective => new ClassificationObjective(options.LabelSmoothing);
 
-    public override IReadOnlyList<string> OnnxOutputNames => [LogitsColumnName, ProbabilitiesColumnName];
+    /// <summary>Checks the options only classification has (column names, architecture), naming the bad one.</summary>
+    public static void Validate(ReparamConvTrainerOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.LabelColumnName, nameof(options.LabelColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ScoreColumnName, nameof(options.ScoreColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.PredictedLabelColumnName, nameof(options.PredictedLabelColumnName));
+        if (!Enum.IsDefined(options.Architecture))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Architecture, $"Unknown {nameof(options.Architecture)}.");
+        }
+
+        new ClassifierArchitecture(options.ColorChannels, 1, 1, 2, options.StageWidths, options.StageDepths, options.StageStrides, options.KernelSize).Validate();
+    }
+
+    public override IReadOnlyList<string> PortableOutputNames => ["logits", "probabilities"];
+
+    public override OnnxExportOptions ScoringExportOptions(PlainGraph graph, string pixelColumn) =>
+        new() { InputName = pixelColumn, OutputNames = [LogitsColumnName, ProbabilitiesColumnName], BatchSize = 1, FixedSize = true };
 
     public override ITargetReader TargetReader(DataViewSchema schema)
     {
@@ -47,8 +65,8 @@ internal sealed class ClassificationTask(ReparamConvTrainerOptions options) : Re
 
     public override PlainValue[] Head(GraphBuilder graph, PlainValue output) => [output, graph.Add(new PlainSoftmax(), output)];
 
-    public override TransformerChain<ITransformer> ScoringChain(IHostEnvironment environment, MLContext mlContext, IDataView data, ImageInput input, string onnxPath) =>
-        ClassificationScoring.Create(environment, mlContext, data, input, onnxPath, options, ClassNames.Count);
+    public override TransformerChain<ITransformer> ScoringChain(IHostEnvironment environment, MLContext mlContext, IDataView data, ITransformer preprocessing, string onnxPath) =>
+        ClassificationScoring.Create(environment, mlContext, data, preprocessing, onnxPath, options, ClassNames.Count);
 
     public override SchemaShape OutputSchema(SchemaShape inputSchema)
     {

@@ -1,0 +1,44 @@
+using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Training;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Tasks.Segmentation;
+
+/// <summary>
+/// Per-pixel cross-entropy on logits [n, K, H, W] against class ids [n, H, W] (optionally class-weighted; ignored
+/// pixels count in neither loss nor metric); metric: mean IoU over the classes present.
+/// </summary>
+internal sealed class SegmentationObjective(int classCount, float[]? classWeights) : ITrainingObjective
+{
+    public string MetricName => "mean IoU";
+
+    public bool HigherIsBetter => true;
+
+    public Tensor Loss(Tensor output, Tensor target)
+    {
+        using var weight = classWeights is null ? null : tensor(classWeights, device: output.device);
+        return nn.functional.cross_entropy(output, target, weight, ignore_index: MaskTargets.Ignore);
+    }
+
+    public IMetricAccumulator NewMetric() => new MeanIoU(classCount);
+
+    private sealed class MeanIoU(int classes) : IMetricAccumulator
+    {
+        private readonly long[] _confusion = new long[classes * classes];
+
+        public double Value => SegmentationMetrics.FromConfusion(_confusion, classes).MeanIoU;
+
+        public void Add(Tensor output, Tensor target)
+        {
+            using var scope = NewDisposeScope();
+            var truth = target.flatten();
+            var kept = truth.ne(MaskTargets.Ignore);
+            var pairs = (truth.masked_select(kept) * classes) + output.argmax(1).flatten().masked_select(kept);
+            var counts = pairs.bincount(null, classes * classes).cpu().data<long>().ToArray();
+            for (var i = 0; i < _confusion.Length; i++)
+            {
+                _confusion[i] += counts[i];
+            }
+        }
+    }
+}
