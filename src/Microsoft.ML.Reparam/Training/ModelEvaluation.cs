@@ -44,11 +44,18 @@ public static class ModelEvaluation
     /// <summary>Returns the objective's metric over every image of <paramref name="source"/>, in eval mode.</summary>
     internal static double Metric(nn.Module<Tensor, Tensor> model, BatchSource source, ITrainingObjective objective, int batchSize = 256, Device? device = null)
     {
+        var metric = objective.NewMetric();
+        Accumulate(model, source, metric, batchSize, device);
+        return metric.Value;
+    }
+
+    /// <summary>Adds the eval-mode outputs of every image of <paramref name="source"/>, with its targets, to <paramref name="metric"/>.</summary>
+    internal static void Accumulate(nn.Module<Tensor, Tensor> model, BatchSource source, IMetricAccumulator metric, int batchSize = 256, Device? device = null)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         model.eval();
-        var metric = objective.NewMetric();
         var indices = Enumerable.Range(0, source.Count).ToArray();
         using var noGrad = no_grad();
         for (var start = 0; start < indices.Length; start += batchSize)
@@ -57,8 +64,6 @@ public static class ModelEvaluation
             var (images, targets) = source.Batch(indices.AsSpan(start, Math.Min(batchSize, indices.Length - start)), device);
             metric.Add(model.forward(images), targets);
         }
-
-        return metric.Value;
     }
 
     /// <summary>Returns the fraction of rows of <paramref name="logits"/> whose arg-max is the label.</summary>

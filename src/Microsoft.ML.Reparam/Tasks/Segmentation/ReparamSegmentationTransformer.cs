@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Tasks.Segmentation;
+using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Reparam;
@@ -72,6 +73,24 @@ public sealed class ReparamSegmentationTransformer : ReparamTransformer
             predicted.Select((p, row) => (masks.Masks.AsSpan(row * size, size).ToArray().Select(v => (int)v).ToArray(), p)),
             ClassNames.Count,
             MaskTargets.Ignore);
+    }
+
+    /// <summary>
+    /// Evaluates the trained (unfolded) network on <paramref name="data"/> the way <see cref="Evaluate"/> evaluates the
+    /// deployed one — same preprocessing, same masks — so the two can be compared. Needs
+    /// <see cref="ReparamTrainerOptions.RetainTrainedNetwork"/>.
+    /// </summary>
+    /// <param name="data">Rows with the image and mask columns the trainer was fitted on.</param>
+    /// <returns>Pixel accuracy, mean and per-class IoU, and the confusion matrix of the trained network.</returns>
+    /// <exception cref="InvalidOperationException">The trained network was not retained.</exception>
+    public SegmentationMetrics EvaluateTrainedNetwork(IDataView data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var network = TrainedNetwork ?? throw new InvalidOperationException($"The trained network was not retained; set {nameof(ReparamTrainerOptions.RetainTrainedNetwork)} to evaluate it.");
+        var images = ImageColumnReader.ReadRows(InProcessPreprocess(data), _options, new MaskReader(_options, ClassNames.Count, requireTwoClasses: false), Graph.InputShape.Height, Graph.InputShape.Width);
+        var confusion = new SegmentationObjective.Confusion(ClassNames.Count);
+        ModelEvaluation.Accumulate(network, new BatchSource(images, _options.InputMean, _options.InputStd), confusion, batchSize: 8);
+        return confusion.Metrics;
     }
 
     private sealed class ImageRow

@@ -20,13 +20,16 @@ internal sealed class SegmentationObjective(int classCount, float[]? classWeight
         return nn.functional.cross_entropy(output, target, weight, ignore_index: MaskTargets.Ignore);
     }
 
-    public IMetricAccumulator NewMetric() => new MeanIoU(classCount);
+    public IMetricAccumulator NewMetric() => new Confusion(classCount);
 
-    private sealed class MeanIoU(int classes) : IMetricAccumulator
+    /// <summary>The confusion matrix of the batches added; its metric is the mean IoU.</summary>
+    internal sealed class Confusion(int classes) : IMetricAccumulator
     {
         private readonly long[] _confusion = new long[classes * classes];
 
-        public double Value => SegmentationMetrics.FromConfusion(_confusion, classes).MeanIoU;
+        public double Value => Metrics.MeanIoU;
+
+        public SegmentationMetrics Metrics => SegmentationMetrics.FromConfusion(_confusion, classes);
 
         public void Add(Tensor output, Tensor target)
         {
