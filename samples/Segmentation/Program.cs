@@ -92,8 +92,8 @@ static (SegmentationImages, SegmentationImages, string, ReparamSegmentationOptio
     {
         BlockKind = BlockKind.RepVgg,
         ClassNames = [.. scenes.ClassNames!],
-        StageWidths = [16, 32, 64],
-        Epochs = arguments.Epochs ?? 12,
+        StageWidths = [16, 32, 64, 128],
+        Epochs = arguments.Epochs ?? 30,
         BatchSize = 16,
         HorizontalFlip = true,
         InputMean = [0.3f],

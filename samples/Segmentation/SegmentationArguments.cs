@@ -5,7 +5,7 @@ namespace Microsoft.ML.Reparam.Samples.Segmentation;
 /// <summary>Command line: <c>[--data DIR] [--epochs N] [--images N] [--out DIR]</c>.</summary>
 internal sealed record SegmentationArguments(string? DataDirectory, int? Epochs, int? Images, string OutputDirectory)
 {
-    public const string Usage = "usage: Segmentation [--data DIR] [--epochs N] [--images N] [--out DIR]\n  --data DIR   a folder with image/N.png and label/N.png (the ISBI 2012 slices: 0-19 train, 20-23 validate); default: embedded synthetic scenes\n  --epochs N   training epochs (default 12 for scenes, 40 for --data)\n  --images N   synthetic scenes to make (default 1000; a fifth validate)\n  --out DIR    output folder (default artifacts/segmentation)";
+    public const string Usage = "usage: Segmentation [--data DIR] [--epochs N] [--images N] [--out DIR]\n  --data DIR   a folder with image/N.png and label/N.png (the ISBI 2012 slices: 0-19 train, 20-23 validate); default: embedded synthetic scenes\n  --epochs N   training epochs (default 30 for scenes, 40 for --data)\n  --images N   synthetic scenes to make (default 1000; a fifth validate)\n  --out DIR    output folder (default artifacts/segmentation)";
 
     public static SegmentationArguments Parse(string[] args)
     {

@@ -41,9 +41,7 @@ internal sealed class GraphFolder
         switch (module)
         {
             case IReparamBlock block:
-                var (kernel, bias) = block.GetEquivalentKernelAndBias();
-                var g = block.Geometry;
-                return Builder.Add(new PlainConv(ToArray(kernel), ToArray(bias), g.OutChannels, g.InChannelsPerGroup, g.KernelSize, g.Stride, g.Padding, g.Groups), input);
+                return Builder.Add(Conv(block), input);
             case IFoldable foldable:
                 return foldable.Fold(this, input);
             case Sequential sequential:
@@ -53,6 +51,14 @@ internal sealed class GraphFolder
             default:
                 return Builder.Add(StandardLayers.PlainForm(module), input);
         }
+    }
+
+    /// <summary>Returns the convolution a block folds to: its equivalent kernel and bias, times <paramref name="sign"/> (−1 folds a subtraction into it).</summary>
+    internal static PlainConv Conv(IReparamBlock block, float sign = 1)
+    {
+        var (kernel, bias) = block.GetEquivalentKernelAndBias();
+        var g = block.Geometry;
+        return new PlainConv(ToArray(kernel * sign), ToArray(bias * sign), g.OutChannels, g.InChannelsPerGroup, g.KernelSize, g.Stride, g.Padding, g.Groups);
     }
 
     internal static float[] ToArray(Tensor tensor) => tensor.detach().cpu().to(float32).contiguous().data<float>().ToArray();

@@ -98,6 +98,24 @@ public sealed class SegmentationInputTests
     }
 
     [TestMethod]
+    public void ClassWeightsTrainAndMustMatchTheClasses()
+    {
+        var rows = Rows(8, (i, y, x) => (byte)(x < 24 ? 0 : 1));
+        var options = Options();
+        options.ClassWeights = [0.25f, 1f];
+
+        using (var model = MLContext.Transforms.ReparamSegmentation(options).Fit(MLContext.Data.LoadFromEnumerable(rows)))
+        {
+            Assert.IsLessThanOrEqualTo(FoldReport.OnnxTolerance, model.FoldReport.OnnxMaxAbsError);
+        }
+
+        options.ClassWeights = [1f, 1f, 1f];
+        var error = Assert.ThrowsExactly<ArgumentException>(() => MLContext.Transforms.ReparamSegmentation(options).Fit(MLContext.Data.LoadFromEnumerable(rows)));
+        StringAssert.Contains(error.Message, "ClassWeights has 3 weights but the masks have 2 classes");
+        rows.ForEach(r => r.Dispose());
+    }
+
+    [TestMethod]
     public void BadOptionsAreNamedWhenTheTrainerIsCreated()
     {
         var names = Assert.ThrowsExactly<ArgumentException>(() => MLContext.Transforms.ReparamSegmentation(new ReparamSegmentationOptions { ClassNames = ["one"] }));

@@ -14,11 +14,9 @@ internal sealed class SegmentationObjective(int classCount, float[]? classWeight
 
     public bool HigherIsBetter => true;
 
-    public Tensor Loss(Tensor output, Tensor target)
-    {
-        using var weight = classWeights is null ? null : tensor(classWeights, device: output.device);
-        return nn.functional.cross_entropy(output, target, weight, ignore_index: MaskTargets.Ignore);
-    }
+    /// <remarks>Runs inside the batch's dispose scope, which also frees the weight tensor after the backward pass.</remarks>
+    public Tensor Loss(Tensor output, Tensor target) =>
+        nn.functional.cross_entropy(output, target, classWeights is null ? null : tensor(classWeights, device: output.device), ignore_index: MaskTargets.Ignore);
 
     public IMetricAccumulator NewMetric() => new Confusion(classCount);
 
