@@ -10,17 +10,16 @@ namespace Microsoft.ML.Reparam;
 /// </summary>
 public sealed class ReparamConvTrainer : ReparamEstimator<ReparamConvTransformer>
 {
-    private readonly ReparamConvTrainerOptions _options;
-
     internal ReparamConvTrainer(IHostEnvironment environment, ReparamConvTrainerOptions options)
         : base(environment, options)
     {
-        ClassificationTask.Validate(options);
-        _options = options;
+        ClassificationTask.Validate(TaskOptions);
     }
 
-    private protected override ReparamTask CreateTask() => new ClassificationTask(_options);
+    private ReparamConvTrainerOptions TaskOptions => (ReparamConvTrainerOptions)Options;
+
+    private protected override ReparamTask CreateTask() => new ClassificationTask(TaskOptions);
 
     private protected override ReparamConvTransformer CreateTransformer(FitResult fit, ReparamTask task) =>
-        new(fit, ((ClassificationTask)task).ClassNames, _options);
+        new(fit, ((ClassificationTask)task).ClassNames, TaskOptions);
 }

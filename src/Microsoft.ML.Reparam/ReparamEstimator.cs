@@ -13,16 +13,18 @@ public abstract class ReparamEstimator<TTransformer> : IEstimator<TTransformer>
     where TTransformer : ReparamTransformer
 {
     private readonly IHostEnvironment _environment;
-    private readonly ReparamTrainerOptions _options;
 
     private protected ReparamEstimator(IHostEnvironment environment, ReparamTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(options);
-        OptionsCheck.Validate(options);
+        Options = options.Snapshot();
+        OptionsCheck.Validate(Options);
         _environment = environment;
-        _options = options;
     }
+
+    /// <summary>Gets the trainer's own copy of the options, checked when it was made.</summary>
+    private protected ReparamTrainerOptions Options { get; }
 
     /// <summary>Trains, folds, checks and exports.</summary>
     /// <param name="input">Training data with the image column and the task's target columns.</param>
@@ -33,7 +35,7 @@ public abstract class ReparamEstimator<TTransformer> : IEstimator<TTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var task = CreateTask();
-        return CreateTransformer(ReparamFit.Run(_environment, task, _options, input), task);
+        return CreateTransformer(ReparamFit.Run(_environment, task, Options, input), task);
     }
 
     /// <summary>Returns the input shape with the task's output columns added.</summary>

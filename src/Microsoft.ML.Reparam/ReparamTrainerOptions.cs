@@ -137,4 +137,20 @@ public abstract class ReparamTrainerOptions
     /// <summary>Gets or sets the token that cancels training (checked before every batch).</summary>
     public CancellationToken CancellationToken { get; set; }
 
+
+    /// <summary>
+    /// Returns a copy with arrays and collections of its own, which a trainer keeps: changing these options after
+    /// creating the trainer reaches neither the trainer nor the model it fits.
+    /// </summary>
+    internal virtual ReparamTrainerOptions Snapshot()
+    {
+        var copy = (ReparamTrainerOptions)MemberwiseClone();
+        copy.StageWidths = [.. StageWidths];
+        copy.StageDepths = [.. StageDepths];
+        copy.StageStrides = [.. StageStrides];
+        copy.InputMean = [.. InputMean];
+        copy.InputStd = [.. InputStd];
+        copy.KernelReactivation = KernelReactivation?.Copy();
+        return copy;
+    }
 }

@@ -74,6 +74,9 @@ internal static class InputSchemaCheck
         return names;
     }
 
+    /// <summary>The most pixels the preprocessing's enlarged image may have (64 MiB as BGRA): beyond it, k stops growing and the nearest step shrinks the largest images.</summary>
+    private const long MaxEnlargedPixels = 1L << 24;
+
     /// <summary>
     /// Returns the size the network sees — the configured resize, else the one size all images share — and the power of
     /// two the preprocessing's first resize enlarges by (<see cref="ImageSizes"/>); reads every image's size once.
@@ -99,7 +102,7 @@ internal static class InputSchemaCheck
         var (common, largest) = ScanSizes(data, imageColumn, requireCommon: options.ImageWidth is null);
         var size = options.ImageWidth is { } w && options.ImageHeight is { } h ? (Height: h, Width: w) : common;
         var factor = 2;
-        while (factor * size.Width <= largest.Width || factor * size.Height <= largest.Height)
+        while ((factor * size.Width <= largest.Width || factor * size.Height <= largest.Height) && (long)(2 * factor) * size.Width * (2 * factor) * size.Height <= MaxEnlargedPixels)
         {
             factor *= 2;
         }
@@ -148,5 +151,5 @@ internal static class InputSchemaCheck
 /// <summary>The size the network sees, and the power of two the first resize enlarges every training image by.</summary>
 /// <param name="Height">Height the network sees.</param>
 /// <param name="Width">Width the network sees.</param>
-/// <param name="UpscaleFactor">k: the smallest power of two ≥ 2 with k·W and k·H above every training image's width and height; 0 for a pixel-vector column.</param>
+/// <param name="UpscaleFactor">k: the smallest power of two ≥ 2 with k·W and k·H above every training image's width and height, as long as k·W·k·H stays within 2²⁴ pixels; 0 for a pixel-vector column.</param>
 internal sealed record ImageSizes(int Height, int Width, int UpscaleFactor);

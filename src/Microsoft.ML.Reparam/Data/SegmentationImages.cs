@@ -30,7 +30,7 @@ public sealed record SegmentationImages(byte[] Images, byte[] Masks, int Height,
     /// 0 on the background; a later garment covers an earlier one. The same seed gives the same scenes.
     /// </summary>
     /// <param name="count">Number of scenes.</param>
-    /// <param name="size">Side of each scene in pixels (at least 32).</param>
+    /// <param name="size">Side of each scene in pixels (32 to 511, the textures being 512).</param>
     /// <param name="seed">Seed of every draw.</param>
     /// <param name="garments">Garments per scene.</param>
     /// <returns>The scenes; class names are "background" and the ten Fashion-MNIST classes.</returns>
@@ -38,6 +38,7 @@ public sealed record SegmentationImages(byte[] Images, byte[] Masks, int Height,
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 32);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, TextureSize - 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(garments);
         var textures = Textures.Select(LoadTexture).ToArray();
         var fashion = FashionMnist.LoadEmbedded().Test;

@@ -78,7 +78,7 @@ internal sealed class MaskTargets(byte[] masks, int height, int width, int class
     private byte[] Gather(IReadOnlyList<int> rows)
     {
         var size = height * width;
-        var values = new byte[rows.Count * size];
+        var values = new byte[(long)rows.Count * size];
         for (var i = 0; i < rows.Count; i++)
         {
             Array.Copy(masks, (long)rows[i] * size, values, (long)i * size, size);

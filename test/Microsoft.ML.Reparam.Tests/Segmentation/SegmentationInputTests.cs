@@ -52,6 +52,8 @@ public sealed class SegmentationInputTests
         ["value that is not a class", "Mask column 'Mask': row 3 has the value 7, which is neither a class id below 3 nor the ignore value (255)"],
         ["value outside the map", "Mask column 'Mask': row 2 has the value 128, which is neither one of the mapped values 0, 255 nor the ignore value (none)"],
         ["one class only", "Mask column 'Mask': the 6 masks hold fewer than two classes"],
+        ["0/255 without a value map", "Pixels of value 255 are ignored by default; for masks stored as 0/255 set MaskValues = {0: 0, 255: 1}"],
+        ["a coloured pixel", "Mask column 'Mask': row 1 has a pixel that is not an opaque gray value (RGBA 200, 0, 0, 255) at (4, 2)"],
         ["mask column of text", "Mask column 'Mask' has type String; expected an image (MLImage) whose pixel values are class ids, or a key-typed vector of H×W"],
         ["no mask column", "Mask column 'Mask' was not found in the input data; its columns are: Image"],
         ["no rows", "The training data has no rows"],
@@ -80,6 +82,14 @@ public sealed class SegmentationInputTests
                 break;
             case "one class only":
                 rows = Rows(6, (i, y, x) => 0);
+                break;
+            case "0/255 without a value map":
+                rows = Rows(6, (i, y, x) => (byte)(x < 16 ? 0 : 255));
+                break;
+            case "a coloured pixel":
+                rows = Rows(6, (i, y, x) => (byte)(x % 2));
+                rows[1].Mask.Dispose();
+                rows[1].Mask = Gray(32, (y, x) => (byte)(x % 2), colour: (4, 2, 200));
                 break;
         }
 
@@ -116,6 +126,45 @@ public sealed class SegmentationInputTests
     }
 
     [TestMethod]
+    public void ATrainerKeepsItsOwnCopyOfTheOptions()
+    {
+        var rows = Rows(8, (i, y, x) => (byte)(x < 16 ? 0 : 1));
+        var options = Options();
+        var trainer = MLContext.Transforms.ReparamSegmentation(options);
+        options.MaskColumnName = "Missing";
+        options.StageWidths[0] = -1;
+
+        using var model = trainer.Fit(MLContext.Data.LoadFromEnumerable(rows));
+
+        Assert.AreEqual(4, model.Graph.Ops.OfType<Microsoft.ML.Reparam.Plain.PlainConv>().First().OutChannels);
+        rows.ForEach(r => r.Dispose());
+    }
+
+    [TestMethod]
+    public void NearestResamplingIsCentredBothWays()
+    {
+        CollectionAssert.AreEqual(new[] { 1, 4, 7 }, Enumerable.Range(0, 3).Select(i => Tasks.Segmentation.MaskReader.Nearest(i, 3, 9)).ToArray());
+        CollectionAssert.AreEqual(new[] { 0, 0, 0, 1, 1, 1, 2, 2, 2 }, Enumerable.Range(0, 9).Select(i => Tasks.Segmentation.MaskReader.Nearest(i, 9, 3)).ToArray());
+        CollectionAssert.AreEqual(new[] { 1, 3, 5 }, Enumerable.Range(0, 3).Select(i => Tasks.Segmentation.MaskReader.Nearest(i, 3, 6)).ToArray());
+    }
+
+    [TestMethod]
+    public void ABatchWithNothingToCountHasZeroLossAndOtherwiseTheWeightedMean()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        TorchSharp.torch.manual_seed(3);
+        var logits = TorchSharp.torch.randn(2, 2, 4, 4);
+        var ignored = TorchSharp.torch.full([2, 4, 4], 255L);
+        var mixed = TorchSharp.torch.randint(0, 2, [2, 4, 4]);
+        var weighted = new Tasks.Segmentation.SegmentationObjective(2, [0.5f, 2f]);
+
+        Assert.AreEqual(0f, new Tasks.Segmentation.SegmentationObjective(2, null).Loss(logits, ignored).item<float>());
+        Assert.AreEqual(0f, new Tasks.Segmentation.SegmentationObjective(2, [0f, 1f]).Loss(logits, TorchSharp.torch.zeros([2, 4, 4], TorchSharp.torch.int64)).item<float>());
+        var expected = TorchSharp.torch.nn.functional.cross_entropy(logits, mixed, TorchSharp.torch.tensor(new[] { 0.5f, 2f })).item<float>();
+        Assert.AreEqual(expected, weighted.Loss(logits, mixed).item<float>(), 1e-6);
+    }
+
+    [TestMethod]
     public void BadOptionsAreNamedWhenTheTrainerIsCreated()
     {
         var names = Assert.ThrowsExactly<ArgumentException>(() => MLContext.Transforms.ReparamSegmentation(new ReparamSegmentationOptions { ClassNames = ["one"] }));
@@ -143,7 +192,7 @@ public sealed class SegmentationInputTests
             Mask = Gray(maskSize, (y, x) => mask(i, y, x)),
         })];
 
-    private static MLImage Gray(int size, Func<int, int, byte> value)
+    private static MLImage Gray(int size, Func<int, int, byte> value, (int X, int Y, byte Red)? colour = null)
     {
         var bgra = new byte[4 * size * size];
         for (var y = 0; y < size; y++)
@@ -154,6 +203,12 @@ public sealed class SegmentationInputTests
                 var at = 4 * ((y * size) + x);
                 (bgra[at], bgra[at + 1], bgra[at + 2], bgra[at + 3]) = (v, v, v, 255);
             }
+        }
+
+        if (colour is { } c)
+        {
+            var at = 4 * ((c.Y * size) + c.X);
+            (bgra[at], bgra[at + 1], bgra[at + 2]) = (0, 0, c.Red);
         }
 
         return MLImage.CreateFromPixels(size, size, MLPixelFormat.Bgra32, bgra);

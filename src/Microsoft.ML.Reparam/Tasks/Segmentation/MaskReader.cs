@@ -46,7 +46,10 @@ internal sealed class MaskReader(ReparamSegmentationOptions options, int classCo
         ClassCount = Math.Max(ClassCount, Array.FindLastIndex(counts, MaskTargets.Ignore - 1, MaskTargets.Ignore, c => c > 0) + 1);
         if (requireTwoClasses && counts.Take(MaskTargets.Ignore).Count(c => c > 0) < 2)
         {
-            throw new ArgumentException($"Mask column '{options.MaskColumnName}': the {rows} masks hold fewer than two classes; at least two are needed.", options.MaskColumnName);
+            var hint = counts[MaskTargets.Ignore] > 0 && options.MaskValues is null && options.IgnoreValue is null
+                ? " Pixels of value 255 are ignored by default; for masks stored as 0/255 set MaskValues = {0: 0, 255: 1}."
+                : string.Empty;
+            throw new ArgumentException($"Mask column '{options.MaskColumnName}': the {rows} masks hold fewer than two classes; at least two are needed.{hint}", options.MaskColumnName);
         }
 
         var all = new byte[(long)_masks.Count * _height * _width];
@@ -63,6 +66,11 @@ internal sealed class MaskReader(ReparamSegmentationOptions options, int classCo
     {
         var column = schema.GetColumnOrNull(name)
             ?? throw new ArgumentException($"Mask column '{name}' was not found in the input data; its columns are: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.", name);
+        if (column.Type is VectorDataViewType { ItemType: KeyDataViewType key } && (key.RawType != typeof(uint) || key.Count is < 2 or >= MaskTargets.Ignore))
+        {
+            throw new ArgumentException($"Mask column '{name}' is a vector of {key}; a mask's keys must be UInt32 with 2 to {MaskTargets.Ignore - 1} values.", name);
+        }
+
         return column.Type is ImageDataViewType or VectorDataViewType { ItemType: KeyDataViewType }
             ? column
             : throw new ArgumentException($"Mask column '{name}' has type {column.Type}; expected an image (MLImage) whose pixel values are class ids, or a key-typed vector of H×W.", name);
@@ -94,11 +102,16 @@ internal sealed class MaskReader(ReparamSegmentationOptions options, int classCo
             var classes = new byte[_height * _width];
             for (var y = 0; y < _height; y++)
             {
-                var sourceY = (int)((long)y * mask.Height / _height);
+                var sourceY = Nearest(y, _height, mask.Height);
                 for (var x = 0; x < _width; x++)
                 {
-                    var sourceX = (int)((long)x * mask.Width / _width);
-                    classes[(y * _width) + x] = Class(pixels[(4 * ((sourceY * mask.Width) + sourceX)) + red], ignore, row);
+                    var at = 4 * ((sourceY * mask.Width) + Nearest(x, _width, mask.Width));
+                    if (pixels[at] != pixels[at + 1] || pixels[at + 1] != pixels[at + 2] || pixels[at + 3] != 255)
+                    {
+                        throw new ArgumentException($"Mask column '{options.MaskColumnName}': row {row} has a pixel that is not an opaque gray value (RGBA {pixels[at + red]}, {pixels[at + 1]}, {pixels[at + 2 - red]}, {pixels[at + 3]}) at ({Nearest(x, _width, mask.Width)}, {sourceY}); masks hold one class id per pixel in gray, 8 bits.", options.MaskColumnName);
+                    }
+
+                    classes[(y * _width) + x] = Class(pixels[at + red], ignore, row);
                 }
             }
 
@@ -108,9 +121,8 @@ internal sealed class MaskReader(ReparamSegmentationOptions options, int classCo
 
     private Action<int> BindKeys(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
-        var type = (VectorDataViewType)column.Type;
-        var keys = (int)((KeyDataViewType)type.ItemType).Count;
-        ClassCount = Math.Max(ClassCount, keys);
+        var keys = (int)((KeyDataViewType)((VectorDataViewType)column.Type).ItemType).Count;
+        ClassCount = keys;
         var getKeys = cursor.GetGetter<VBuffer<uint>>(column);
         VBuffer<uint> buffer = default;
         return row =>
@@ -125,12 +137,17 @@ internal sealed class MaskReader(ReparamSegmentationOptions options, int classCo
             var position = 0;
             foreach (var key in buffer.DenseValues())
             {
-                classes[position++] = key == 0 ? MaskTargets.Ignore : (byte)(key - 1);
+                classes[position++] = key == 0 ? MaskTargets.Ignore
+                    : key <= keys ? (byte)(key - 1)
+                    : throw new ArgumentException($"Mask column '{options.MaskColumnName}': row {row} has key {key} at pixel {position}, but the key type has {keys} values.", options.MaskColumnName);
             }
 
             _masks.Add(classes);
         };
     }
+
+    /// <summary>The source index whose pixel centre is nearest to output pixel <paramref name="i"/>'s centre, (i + ½)·source/output − ½ rounded (the images' resize is centred the same way).</summary>
+    public static int Nearest(int i, int output, int source) => (int)(((2L * i) + 1) * source / (2L * output));
 
     private int? IgnoreValue() => options.IgnoreValue ?? (options.MaskValues?.ContainsKey(255) == true ? null : 255);
 
@@ -143,7 +160,8 @@ internal sealed class MaskReader(ReparamSegmentationOptions options, int classCo
 
         if (options.MaskValues is null)
         {
-            return ClassCount == 0 || value < ClassCount ? value : throw BadValue(value, row, $"a class id below {ClassCount}");
+            var limit = ClassCount == 0 ? MaskTargets.Ignore : ClassCount;
+            return value < limit ? value : throw BadValue(value, row, $"a class id below {limit}");
         }
 
         return options.MaskValues.TryGetValue(value, out var id) ? (byte)id : throw BadValue(value, row, $"one of the mapped values {string.Join(", ", options.MaskValues.Keys.Order())}");

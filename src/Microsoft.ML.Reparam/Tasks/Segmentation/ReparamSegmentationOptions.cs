@@ -55,4 +55,14 @@ public sealed class ReparamSegmentationOptions : ReparamTrainerOptions
 
     /// <summary>Gets or sets an output column of per-pixel class probabilities [classes, H, W], or null for none.</summary>
     public string? ScoreColumnName { get; set; }
+
+    /// <inheritdoc />
+    internal override ReparamTrainerOptions Snapshot()
+    {
+        var copy = (ReparamSegmentationOptions)base.Snapshot();
+        copy.ClassNames = ClassNames is null ? null : [.. ClassNames];
+        copy.MaskValues = MaskValues is null ? null : new Dictionary<int, int>(MaskValues);
+        copy.ClassWeights = ClassWeights is null ? null : [.. ClassWeights];
+        return copy;
+    }
 }

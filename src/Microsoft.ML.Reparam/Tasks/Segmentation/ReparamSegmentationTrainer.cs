@@ -10,17 +10,16 @@ namespace Microsoft.ML.Reparam;
 /// </summary>
 public sealed class ReparamSegmentationTrainer : ReparamEstimator<ReparamSegmentationTransformer>
 {
-    private readonly ReparamSegmentationOptions _options;
-
     internal ReparamSegmentationTrainer(IHostEnvironment environment, ReparamSegmentationOptions options)
         : base(environment, options)
     {
-        SegmentationTask.Validate(options);
-        _options = options;
+        SegmentationTask.Validate(TaskOptions);
     }
 
-    private protected override ReparamTask CreateTask() => new SegmentationTask(_options);
+    private ReparamSegmentationOptions TaskOptions => (ReparamSegmentationOptions)Options;
+
+    private protected override ReparamTask CreateTask() => new SegmentationTask(TaskOptions);
 
     private protected override ReparamSegmentationTransformer CreateTransformer(FitResult fit, ReparamTask task) =>
-        new(fit, ((SegmentationTask)task).ClassNames, _options);
+        new(fit, ((SegmentationTask)task).ClassNames, TaskOptions);
 }

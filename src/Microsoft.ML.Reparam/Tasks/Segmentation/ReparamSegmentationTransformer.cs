@@ -47,7 +47,7 @@ public sealed class ReparamSegmentationTransformer : ReparamTransformer
         {
             for (var x = 0; x < image.Width; x++)
             {
-                classes[(y * image.Width) + x] = (int)predicted[((long)y * height / image.Height * width) + ((long)x * width / image.Width)] - 1;
+                classes[(y * image.Width) + x] = (int)predicted[(MaskReader.Nearest(y, image.Height, height) * width) + MaskReader.Nearest(x, image.Width, width)] - 1;
             }
         }
 
@@ -70,7 +70,7 @@ public sealed class ReparamSegmentationTransformer : ReparamTransformer
         var predicted = Transform(data).GetColumn<VBuffer<uint>>(_options.PredictedMaskColumnName).Select(v => v.DenseValues().Select(k => (int)k - 1).ToArray());
         var size = height * width;
         return SegmentationMetrics.Compute(
-            predicted.Select((p, row) => (masks.Masks.AsSpan(row * size, size).ToArray().Select(v => (int)v).ToArray(), p)),
+            predicted.Select((p, row) => (masks.Masks.AsSpan(checked(row * size), size).ToArray().Select(v => (int)v).ToArray(), p)),
             ClassNames.Count,
             MaskTargets.Ignore);
     }

@@ -14,9 +14,20 @@ internal sealed class SegmentationObjective(int classCount, float[]? classWeight
 
     public bool HigherIsBetter => true;
 
-    /// <remarks>Runs inside the batch's dispose scope, which also frees the weight tensor after the backward pass.</remarks>
-    public Tensor Loss(Tensor output, Tensor target) =>
-        nn.functional.cross_entropy(output, target, classWeights is null ? null : tensor(classWeights, device: output.device), ignore_index: MaskTargets.Ignore);
+    /// <summary>
+    /// The weighted mean Σ w(t)·ℓ / Σ w(t) over counted pixels, as PyTorch's mean reduction, but 0 (not NaN) for a batch
+    /// with no counted pixel (every pixel ignored, or every weight 0). Runs inside the batch's dispose scope.
+    /// </summary>
+    public Tensor Loss(Tensor output, Tensor target)
+    {
+        var weights = classWeights is null ? null : tensor(classWeights, device: output.device);
+        var sum = nn.functional.cross_entropy(output, target, weights, ignore_index: MaskTargets.Ignore, reduction: nn.Reduction.Sum);
+        var counted = target.ne(MaskTargets.Ignore);
+        var total = weights is null
+            ? counted.sum().to(output.dtype)
+            : weights.index_select(0, target.masked_fill(counted.logical_not(), 0).flatten()).masked_select(counted.flatten()).sum();
+        return sum / total.clamp_min(1e-12);
+    }
 
     public IMetricAccumulator NewMetric() => new Confusion(classCount);
 

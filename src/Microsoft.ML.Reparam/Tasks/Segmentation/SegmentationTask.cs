@@ -58,14 +58,14 @@ internal sealed class SegmentationTask(ReparamSegmentationOptions options) : Rep
             throw new ArgumentException($"{nameof(options.MaskValues)} maps pixel values 0..255 to class ids below {options.ClassNames?.Length ?? MaskTargets.Ignore}; got {string.Join(", ", map.Select(p => $"{p.Key}→{p.Value}"))}.", nameof(options));
         }
 
-        if (options.IgnoreValue is { } ignore && (ignore is < 0 or > 255 || options.MaskValues?.ContainsKey(ignore) == true))
+        if (options.IgnoreValue is { } ignore && (ignore is < 0 or > 255 || options.MaskValues?.ContainsKey(ignore) == true || (options.MaskValues is null && options.ClassNames is { } classes && ignore < classes.Length)))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), ignore, $"{nameof(options.IgnoreValue)} must be a pixel value 0..255 that {nameof(options.MaskValues)} does not map to a class.");
+            throw new ArgumentOutOfRangeException(nameof(options), ignore, $"{nameof(options.IgnoreValue)} must be a pixel value 0..255 that is not a class id (not mapped by {nameof(options.MaskValues)}, not below the number of {nameof(options.ClassNames)}).");
         }
 
-        if (options.ClassWeights is { } weights && (weights.Any(w => !float.IsFinite(w) || w < 0) || (options.ClassNames is { } m && weights.Length != m.Length)))
+        if (options.ClassWeights is { } weights && (weights.Any(w => !float.IsFinite(w) || w < 0) || weights.All(w => w == 0) || (options.ClassNames is { } m && weights.Length != m.Length)))
         {
-            throw new ArgumentException($"{nameof(options.ClassWeights)} must be finite, non-negative and one per class; got [{string.Join(", ", weights)}].", nameof(options));
+            throw new ArgumentException($"{nameof(options.ClassWeights)} must be finite, non-negative, not all zero and one per class; got [{string.Join(", ", weights)}].", nameof(options));
         }
 
         if (!Enum.IsDefined(options.Upsampling))
@@ -83,11 +83,21 @@ internal sealed class SegmentationTask(ReparamSegmentationOptions options) : Rep
     {
         var mask = MaskReader.MaskColumn(schema, options.MaskColumnName);
         var known = options.ClassNames?.Length ?? (options.MaskValues is { Count: > 0 } map ? map.Values.Max() + 1 : 0);
-        if (mask.Type is VectorDataViewType { ItemType: KeyDataViewType } && mask.Annotations.Schema.GetColumnOrNull("KeyValues")?.Type is VectorDataViewType { ItemType: TextDataViewType })
+        if (mask.Type is VectorDataViewType { ItemType: KeyDataViewType key })
         {
-            VBuffer<ReadOnlyMemory<char>> values = default;
-            mask.GetKeyValues(ref values);
-            _keyNames = [.. values.DenseValues().Select(v => v.ToString())];
+            if (options.ClassNames is { } names && names.Length != (int)key.Count)
+            {
+                throw new ArgumentException($"Mask column '{options.MaskColumnName}' has {key.Count} keys but {nameof(options.ClassNames)} names {names.Length} classes.", nameof(schema));
+            }
+
+            if (mask.Annotations.Schema.GetColumnOrNull("KeyValues")?.Type is VectorDataViewType { ItemType: TextDataViewType } annotation)
+            {
+                VBuffer<ReadOnlyMemory<char>> values = default;
+                mask.GetKeyValues(ref values);
+                _keyNames = annotation.Size == (int)key.Count
+                    ? [.. values.DenseValues().Select(v => v.ToString())]
+                    : throw new ArgumentException($"Mask column '{options.MaskColumnName}': its key type has {key.Count} values but its key-value annotation lists {annotation.Size}.", nameof(schema));
+            }
         }
 
         _reader = new MaskReader(options, known);

@@ -15,6 +15,9 @@ public sealed class KernelReactivationOptions
     /// <summary>Gets or sets E: reactivation runs after every E-th epoch (scale it to the epoch count; none runs when E exceeds it).</summary>
     public int Interval { get; set; } = 10;
 
+    /// <summary>Returns a copy (a trainer keeps its own).</summary>
+    internal KernelReactivationOptions Copy() => (KernelReactivationOptions)MemberwiseClone();
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
