@@ -12,10 +12,11 @@ internal static class FoldCheck
 {
     /// <summary>
     /// Compares the trained network (on normalized pixels) with the folded graph's first output (on raw pixels: the
-    /// graph normalizes itself), and, image by image, every graph output that is not discrete (an arg-max is compared
-    /// through the scores it comes from) with the same output of each exported ONNX model.
+    /// graph normalizes itself), and, image by image, every output that is not discrete (an arg-max is compared through
+    /// the scores it comes from) of each exported ONNX model with the graph it was exported from. A model of a fixed
+    /// size other than the images' is run on the images resampled to its size (nearest neighbour).
     /// </summary>
-    public static FoldReport Measure(nn.Module<Tensor, Tensor> trained, PlainGraph graph, IReadOnlyList<byte[]> onnxModels, ImageTensorDataset images, ReparamTrainerOptions options)
+    public static FoldReport Measure(nn.Module<Tensor, Tensor> trained, PlainGraph graph, IReadOnlyList<(byte[] Onnx, PlainGraph Graph)> exports, ImageTensorDataset images, ReparamTrainerOptions options)
     {
         using var scope = NewDisposeScope();
         using var folded = new PlainGraphModule(graph);
@@ -24,18 +25,21 @@ internal static class FoldCheck
         var (raw, _) = new BatchSource(images, [], []).Batch(indices);
         trained.eval();
         using var noGrad = no_grad();
-        var expected = folded.Run(raw);
-        var fold = FoldVerifier.Compare(trained.forward(normalized), expected[0]);
+        var fold = FoldVerifier.Compare(trained.forward(normalized), folded.Run(raw)[0]);
 
-        var compared = Enumerable.Range(0, graph.Outputs.Count).Where(o => !graph.Producer(graph.Outputs[o]).IsDiscrete).ToArray();
         var onnxError = 0.0;
-        foreach (var onnx in onnxModels)
+        foreach (var (onnx, exported) in exports)
         {
+            using var module = new PlainGraphModule(exported);
+            var (height, width) = (exported.InputShape.Height, exported.InputShape.Width);
+            var inputs = exported.FixesSize || (height, width) == (images.Height, images.Width) ? raw : Resampled(raw, height, width);
+            var expected = module.Run(inputs);
+            var compared = Enumerable.Range(0, exported.Outputs.Count).Where(o => !exported.Producer(exported.Outputs[o]).IsDiscrete).ToArray();
             using var runner = new OnnxModelRunner(onnx);
             for (var i = 0; i < images.Count; i++)
             {
-                var pixels = images.Pixels.AsSpan(i * images.ImageSize, images.ImageSize).ToArray();
-                var outputs = runner.RunOutputs(pixels, [1, images.Channels, images.Height, images.Width], compared);
+                var image = inputs[i..(i + 1)];
+                var outputs = runner.RunOutputs(image.data<float>().ToArray(), [.. image.shape.Select(d => (int)d)], compared);
                 for (var k = 0; k < compared.Length; k++)
                 {
                     var wanted = expected[compared[k]][i..(i + 1)];
@@ -59,4 +63,7 @@ internal static class FoldCheck
             throw new InvalidOperationException($"The exported ONNX model differs from the folded network by {report.OnnxMaxAbsError:E2} (max abs) on {report.Images} held-back images, above {FoldReport.OnnxTolerance:E1}; no model is returned.");
         }
     }
+
+    private static Tensor Resampled(Tensor images, int height, int width) =>
+        nn.functional.interpolate(images, size: [height, width], mode: InterpolationMode.Nearest);
 }

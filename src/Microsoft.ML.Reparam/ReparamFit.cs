@@ -54,7 +54,7 @@ internal static class ReparamFit
     {
         using var channel = environment.Start(task.Name);
         var mlContext = new MLContext(options.Seed);
-        var images = ImageColumnReader.Read(mlContext, input, options, task.TargetReader(input.Schema));
+        var images = task.ReadImages(mlContext, input, options);
         var data = images.Data;
         var (trainRows, checkRows) = HoldBack(data.Count, options);
         channel.Info(MessageSensitivity.None, $"{task.Name}: {trainRows.Length} training images {data.Channels}x{data.Height}x{data.Width}, {task.Describe(data)}, {checkRows.Length} held back for the fold check, block {options.BlockSpec.Name}.");
@@ -75,9 +75,10 @@ internal static class ReparamFit
                 channel.Info(MessageSensitivity.None, $"{task.Name}: spectral downsampling {stride}.");
             }
 
-            var onnx = OnnxExporter.Export(graph, task.ScoringExportOptions(graph, images.PixelColumnName));
+            var scoringGraph = task.ScoringGraph(graph);
+            var onnx = OnnxExporter.Export(scoringGraph, task.ScoringExportOptions(scoringGraph, images.PixelColumnName));
             var portable = OnnxExporter.Export(graph, new OnnxExportOptions { OutputNames = task.PortableOutputNames });
-            var report = FoldCheck.Measure(model, graph, [onnx, portable], data.Subset(checkRows), options);
+            var report = FoldCheck.Measure(model, graph, [(onnx, scoringGraph), (portable, graph)], data.Subset(checkRows), options);
             channel.Info(MessageSensitivity.None, $"{task.Name}: fold {report.Fold}, ONNX max abs {report.OnnxMaxAbsError:E2} on {report.Images} held-back images.");
             FoldCheck.ThrowIfInexact(report, options.FoldTolerance);
 

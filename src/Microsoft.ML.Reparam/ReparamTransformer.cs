@@ -72,6 +72,12 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public bool IsRowToRowMapper => ((ITransformer)_inProcess).IsRowToRowMapper;
 
+    /// <summary>Gets the exported graph for other runtimes (symbolic sizes where the graph allows).</summary>
+    private protected byte[] PortableOnnx => _portableOnnx;
+
+    /// <summary>Gets the caller's image column.</summary>
+    private protected string ImageColumnName => _imageColumn;
+
     /// <summary>Runs the fitted preprocessing (image column → pixel vector) on <paramref name="data"/>, over copies of its images.</summary>
     private protected IDataView InProcessPreprocess(IDataView data) =>
         _inProcessPreprocessing.Transform(_copiesImages ? CallerImageCopies.With(data, _imageColumn) : data);
@@ -118,6 +124,7 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
         }
 
         TrainedNetwork?.Dispose();
+        DisposeResources();
         try
         {
             File.Delete(_onnxPath);
@@ -128,5 +135,10 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what a task's transformer holds besides the chains.</summary>
+    private protected virtual void DisposeResources()
+    {
     }
 }

@@ -10,9 +10,17 @@ using Microsoft.ML.Data;
 // Prints {"images":N,"accuracy":A,"predictions":[...],"maxScores":[...]} as JSON.
 // IMAGES.txt: one image path per line. The segmenter's input is "ImagePath"; its output "PredictedMask" is a key-typed vector.
 // Prints {"images":N,"dimensions":[H,W],"classNames":[...],"masks":[[key, ...], ...]} as JSON (key k is class k − 1).
+//        StockMLNetConsumer restore MODEL.zip IMAGES.txt OUTDIR    (a super-resolution model or denoiser)
+// The restorer's input is "ImagePath"; its output "RestoredImage" is an image, saved as OUTDIR/<n>.png.
+// Prints {"images":N,"width":W,"height":H,"files":[...]} as JSON.
 if (args.Length == 3 && args[0] == "segment")
 {
     return Segment(args[1], args[2]);
+}
+
+if (args.Length == 4 && args[0] == "restore")
+{
+    return Restore(args[1], args[2], args[3]);
 }
 
 if (args.Length != 2)
@@ -58,6 +66,27 @@ static int Segment(string zip, string list)
         classNames = names.DenseValues().Select(n => n.ToString()),
         masks = scored.GetColumn<VBuffer<uint>>(column).Select(mask => mask.DenseValues().ToArray()),
     }));
+    return 0;
+}
+
+static int Restore(string zip, string list, string outputFolder)
+{
+    var mlContext = new MLContext(seed: 0);
+    var model = mlContext.Model.Load(zip, out _);
+    var rows = File.ReadAllLines(list).Where(line => line.Length > 0).Select(path => new ImageRow { ImagePath = Path.GetFullPath(path, Path.GetDirectoryName(Path.GetFullPath(list))!) }).ToList();
+    var scored = model.Transform(mlContext.Data.LoadFromEnumerable(rows));
+    Directory.CreateDirectory(outputFolder);
+    var files = new List<string>();
+    var (width, height) = (0, 0);
+    foreach (var image in scored.GetColumn<MLImage>("RestoredImage"))
+    {
+        var file = Path.Combine(outputFolder, $"{files.Count}.png");
+        image.Save(file);
+        (width, height) = (image.Width, image.Height);
+        files.Add(file);
+    }
+
+    Console.WriteLine(JsonSerializer.Serialize(new { images = files.Count, width, height, files }));
     return 0;
 }
 

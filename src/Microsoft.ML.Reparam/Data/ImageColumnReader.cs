@@ -34,7 +34,7 @@ internal static class ImageColumnReader
         return new ImageInput(ReadRows(inProcess.Transform(copies), options, targets, sizes.Height, sizes.Width), preprocessing, inProcess, copyColumn, PixelColumnName);
     }
 
-    private static IEstimator<ITransformer> CreatePreprocessing(MLContext mlContext, string imageColumn, ReparamTrainerOptions options, ImageSizes sizes)
+    internal static IEstimator<ITransformer> CreatePreprocessing(MLContext mlContext, string imageColumn, ReparamTrainerOptions options, ImageSizes sizes)
     {
         if (sizes.UpscaleFactor == 0)
         {

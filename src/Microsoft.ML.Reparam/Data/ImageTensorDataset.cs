@@ -65,6 +65,9 @@ public sealed class ImageTensorDataset
     /// <summary>Gets the target of every image.</summary>
     internal TargetSet Targets { get; }
 
+    /// <summary>Gets the source image of every row when rows are patches of fewer images (validation then holds out whole images), else null.</summary>
+    internal int[]? Groups { get; init; }
+
     private ClassTargets ClassTargets => Targets as ClassTargets ?? throw new InvalidOperationException($"These images have {Targets.GetType().Name}, not class labels.");
 
     /// <summary>Gets the values per image, C × H × W.</summary>
@@ -83,7 +86,7 @@ public sealed class ImageTensorDataset
             Array.Copy(Pixels, (long)indices[i] * size, pixels, (long)i * size, size);
         }
 
-        return new ImageTensorDataset(pixels, Targets.Subset(indices), Channels, Height, Width);
+        return new ImageTensorDataset(pixels, Targets.Subset(indices), Channels, Height, Width) { Groups = Groups is null ? null : [.. indices.Select(i => Groups[i])] };
     }
 
     private static ClassTargets CheckedLabels(int[] labels, int classCount)

@@ -47,4 +47,42 @@ public sealed class PlainGraph
 
     /// <summary>Gets the operations in order.</summary>
     public IEnumerable<PlainOp> Ops => Nodes.Select(node => node.Op);
+
+    /// <summary>
+    /// Gets the receptive radius in input pixels: how far from an output pixel's position an input pixel can still
+    /// change it (the longest chain of <see cref="PlainOp.Reach"/>; reaches after an upsampling count as input pixels,
+    /// which over-estimates), or null when some operation is not local.
+    /// </summary>
+    internal int? ReceptiveRadius
+    {
+        get
+        {
+            var radius = new Dictionary<string, int> { [InputName] = 0 };
+            foreach (var node in Nodes)
+            {
+                if (node.Op.Reach is not { } reach)
+                {
+                    return null;
+                }
+
+                radius[node.Output] = node.Inputs.Max(input => radius[input]) + reach;
+            }
+
+            return Outputs.Max(output => radius[output]);
+        }
+    }
+
+    /// <summary>Rebuilds the graph for inputs of <paramref name="height"/>×<paramref name="width"/>, checking every shape again; <paramref name="extend"/> may add nodes and choose the outputs.</summary>
+    internal PlainGraph AtSize(int height, int width, Func<GraphBuilder, PlainValue[], PlainValue[]>? extend = null)
+    {
+        var builder = new GraphBuilder(InputShape with { Height = height, Width = width });
+        var values = new Dictionary<string, PlainValue> { [InputName] = builder.Input };
+        foreach (var node in Nodes)
+        {
+            values[node.Output] = builder.Add(node.Op, [.. node.Inputs.Select(input => values[input])]);
+        }
+
+        PlainValue[] outputs = [.. Outputs.Select(output => values[output])];
+        return builder.Build(extend?.Invoke(builder, outputs) ?? outputs);
+    }
 }

@@ -25,6 +25,13 @@ public abstract record PlainOp
     /// <summary>Gets the number of inputs the operation takes.</summary>
     internal virtual int Arity => 1;
 
+    /// <summary>
+    /// Gets how many input pixels beyond an output pixel's own position it reads, on every side (a 3×3 convolution: 1), or
+    /// null when the output depends on more than a neighbourhood (strides, pooling, global operations). Tiled processing
+    /// needs it (docs/restoration.md, "Any size, in tiles").
+    /// </summary>
+    internal virtual int? Reach => null;
+
     /// <summary>Returns the output shape for the given input shapes, or throws naming the mismatch.</summary>
     internal abstract PlainShape OutputShape(IReadOnlyList<PlainShape> inputs);
 

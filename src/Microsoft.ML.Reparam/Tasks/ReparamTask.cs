@@ -25,6 +25,16 @@ internal abstract class ReparamTask
     /// <summary>Gets the names of the exported graph's outputs for other runtimes (<c>SaveOnnx</c>), one per output of <see cref="Head"/>.</summary>
     public abstract IReadOnlyList<string> PortableOutputNames { get; }
 
+    /// <summary>
+    /// Reads the training images and targets and makes the preprocessing the scoring chains start with; by default the
+    /// images are resized to the model's size and the targets read by <see cref="TargetReader"/>.
+    /// </summary>
+    public virtual ImageInput ReadImages(MLContext mlContext, IDataView input, ReparamTrainerOptions options) =>
+        ImageColumnReader.Read(mlContext, input, options, TargetReader(input.Schema));
+
+    /// <summary>Returns the graph ML.NET scores with: by default the deployed graph itself; a task may fix another size or add outputs its chain needs.</summary>
+    public virtual PlainGraph ScoringGraph(PlainGraph graph) => graph;
+
     /// <summary>Checks the target columns and returns their reader.</summary>
     public abstract ITargetReader TargetReader(DataViewSchema schema);
 

@@ -47,8 +47,9 @@ internal sealed class EpochRunner
             var count = Math.Min(_settings.BatchSize, _order.Length - start);
             var (images, targets) = _train.Batch(_order.AsSpan(start, count), _device);
             var (augmented, augmentedTargets) = _augmenter.Apply(images, targets, targetSet.Scale, targetSet.PadValue);
-            var output = _model.forward(augmented);
-            var loss = _objective.Loss(output, augmentedTargets!);
+            var (input, target) = _objective.Prepare(augmented, augmentedTargets!, null);
+            var output = _model.forward(input);
+            var loss = _objective.Loss(output, target);
             foreach (var hook in _settings.Hooks)
             {
                 if (hook.RegularizationLoss(_model) is { } extra)
@@ -69,7 +70,7 @@ internal sealed class EpochRunner
             lossSum += value * count;
             using (no_grad())
             {
-                metric.Add(output, augmentedTargets!);
+                metric.Add(output, target);
             }
         }
 

@@ -14,6 +14,13 @@ internal interface ITrainingObjective
     /// <summary>Gets a value indicating whether a higher metric is better (accuracy, IoU, PSNR) or a lower one.</summary>
     bool HigherIsBetter { get; }
 
+    /// <summary>
+    /// Turns a batch of (augmented) images and targets into the network's input and the loss's target: unchanged for
+    /// most tasks; a denoiser adds its noise here. Random draws use <paramref name="generator"/>, or torch's global
+    /// generator when null (training); evaluation passes a seeded one so that every pass sees the same noise.
+    /// </summary>
+    (Tensor Input, Tensor Target) Prepare(Tensor images, Tensor targets, Generator? generator) => (images, targets);
+
     /// <summary>Returns the scalar loss of a batch.</summary>
     Tensor Loss(Tensor output, Tensor target);
 

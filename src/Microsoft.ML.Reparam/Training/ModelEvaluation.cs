@@ -6,6 +6,8 @@ namespace Microsoft.ML.Reparam.Training;
 /// <summary>Eval-mode predictions of a model over a whole dataset, batched.</summary>
 public static class ModelEvaluation
 {
+    private const ulong EvaluationSeed = 20261127;
+
     /// <summary>Returns the logits of every image, [N, classes] row-major, in eval mode.</summary>
     /// <param name="model">The model; it is switched to eval mode.</param>
     /// <param name="source">The images and their normalization.</param>
@@ -45,12 +47,12 @@ public static class ModelEvaluation
     internal static double Metric(nn.Module<Tensor, Tensor> model, BatchSource source, ITrainingObjective objective, int batchSize = 256, Device? device = null)
     {
         var metric = objective.NewMetric();
-        Accumulate(model, source, metric, batchSize, device);
+        Accumulate(model, source, metric, batchSize, device, objective);
         return metric.Value;
     }
 
     /// <summary>Adds the eval-mode outputs of every image of <paramref name="source"/>, with its targets, to <paramref name="metric"/>.</summary>
-    internal static void Accumulate(nn.Module<Tensor, Tensor> model, BatchSource source, IMetricAccumulator metric, int batchSize = 256, Device? device = null)
+    internal static void Accumulate(nn.Module<Tensor, Tensor> model, BatchSource source, IMetricAccumulator metric, int batchSize = 256, Device? device = null, ITrainingObjective? objective = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
@@ -58,11 +60,13 @@ public static class ModelEvaluation
         model.eval();
         var indices = Enumerable.Range(0, source.Count).ToArray();
         using var noGrad = no_grad();
+        using var generator = new Generator(EvaluationSeed, device ?? CPU); // the same draws on every pass, so passes compare
         for (var start = 0; start < indices.Length; start += batchSize)
         {
             using var scope = NewDisposeScope();
             var (images, targets) = source.Batch(indices.AsSpan(start, Math.Min(batchSize, indices.Length - start)), device);
-            metric.Add(model.forward(images), targets);
+            var (input, target) = objective is null ? (images, targets) : objective.Prepare(images, targets, generator);
+            metric.Add(model.forward(input), target);
         }
     }
 

@@ -104,6 +104,27 @@ public static class TrainingLoop
         var order = (int[])rows.Clone();
         new Random(settings.Seed).Shuffle(order);
         var validationCount = Math.Max(1, (int)Math.Round(settings.ValidationFraction * rows.Length));
+        if (data.Groups is { } groups)
+        {
+            // Patches of one image stay on one side: whole images are held out until the fraction is reached.
+            var imageOrder = order.Select(r => groups[r]).Distinct().ToArray();
+            var held = new HashSet<int>();
+            var heldRows = 0;
+            foreach (var image in imageOrder)
+            {
+                if (heldRows >= validationCount)
+                {
+                    break;
+                }
+
+                held.Add(image);
+                heldRows += order.Count(r => groups[r] == image);
+            }
+
+            order = [.. order.Where(r => held.Contains(groups[r])), .. order.Where(r => !held.Contains(groups[r]))];
+            validationCount = heldRows;
+        }
+
         if (validationCount >= rows.Length)
         {
             throw new ArgumentException($"ValidationFraction {settings.ValidationFraction} of {rows.Length} images leaves no training images.", nameof(settings));

@@ -34,6 +34,9 @@ internal static class StockConsumer
     /// <summary>Runs the stock process on a saved segmenter over the image files listed in <paramref name="list"/>.</summary>
     public static JsonElement Segment(string zip, string list) => Run("segment", zip, list);
 
+    /// <summary>Runs the stock process on a saved restorer over the image files listed in <paramref name="list"/>; it writes the restored images to <paramref name="outputFolder"/>.</summary>
+    public static JsonElement Restore(string zip, string list, string outputFolder) => Run("restore", zip, list, outputFolder);
+
     private static JsonElement Run(params string[] arguments)
     {
         // test/Microsoft.ML.Reparam.Tests/bin/<Configuration>/<tfm>/ → test/StockMLNetConsumer/bin/<Configuration>/<tfm>/

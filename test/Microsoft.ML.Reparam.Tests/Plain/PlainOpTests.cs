@@ -46,6 +46,8 @@ public sealed class PlainOpTests
         ["Resize nearest down"] = (g, x, r) => g.Add(new PlainResize(PlainResizeMode.Nearest), x, g.Add(new PlainPool(PlainPoolKind.Max, 2, 2), x)),
         ["Resize bilinear up"] = (g, x, r) => g.Add(new PlainResize(PlainResizeMode.Bilinear), g.Add(new PlainPool(PlainPoolKind.Max, 2, 2), x), x),
         ["Resize bilinear down"] = (g, x, r) => g.Add(new PlainResize(PlainResizeMode.Bilinear), x, g.Add(new PlainPool(PlainPoolKind.Max, 2, 2), x)),
+        ["Cubic upsample x2"] = (g, x, r) => g.Add(new PlainCubicUpsample(2), x),
+        ["Cubic upsample x3"] = (g, x, r) => g.Add(new PlainCubicUpsample(3), x),
         ["Softmax on a map"] = (g, x, r) => g.Add(new PlainSoftmax(), x),
         ["Softmax on a vector"] = (g, x, r) => g.Add(new PlainSoftmax(), g.Add(new PlainGlobalAveragePool(), x)),
         // More than one output channel, so that the channel order (CRD, not ONNX's default DCR) matters.
@@ -58,6 +60,7 @@ public sealed class PlainOpTests
     /// <summary>Shape-rule rejections: each builds a graph that cannot be, naming the operation that refuses it.</summary>
     private static readonly Dictionary<string, (string Op, Action<GraphBuilder, PlainValue> Build)> Rejections = new()
     {
+        ["CubicUpsample by 1"] = (nameof(PlainCubicUpsample), (g, x) => g.Add(new PlainCubicUpsample(1), x)),
         ["DepthToSpace with indivisible channels"] = (nameof(PlainDepthToSpace), (g, x) => g.Add(new PlainDepthToSpace(2), Conv1x1(g, x, new Random(1), 6))),
         ["Add of different shapes"] = (nameof(PlainAdd), (g, x) => g.Add(new PlainAdd(), x, Conv1x1(g, x, new Random(1), 6))),
         ["Linear on a map"] = (nameof(PlainLinear), (g, x) => g.Add(new PlainLinear(new float[2 * 4], new float[2], 2, 4), x)),

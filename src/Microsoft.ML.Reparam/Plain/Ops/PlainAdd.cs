@@ -8,6 +8,8 @@ public sealed record PlainAdd : PlainOp
 {
     internal override int Arity => 2;
 
+    internal override int? Reach => 0;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) =>
         inputs[0] == inputs[1] ? inputs[0] : throw new ArgumentException($"{nameof(PlainAdd)} takes two values of one shape; got {inputs[0]} and {inputs[1]}.");
 

@@ -8,6 +8,8 @@ namespace Microsoft.ML.Reparam.Plain;
 /// <param name="Max">The upper bound, at least <paramref name="Min"/>.</param>
 public sealed record PlainClip(float Min, float Max) : PlainOp
 {
+    internal override int? Reach => 0;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) =>
         Min <= Max ? inputs[0] : throw new ArgumentException($"{nameof(PlainClip)} needs Min ≤ Max; got {Min} and {Max}.");
 

@@ -9,6 +9,8 @@ public sealed record PlainConcat : PlainOp
 {
     internal override int Arity => -1;
 
+    internal override int? Reach => 0;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs)
     {
         if (inputs.Count < 2 || inputs.Any(i => i.IsVector || (i.Height, i.Width) != (inputs[0].Height, inputs[0].Width)))

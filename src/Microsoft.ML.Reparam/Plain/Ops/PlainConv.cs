@@ -19,6 +19,8 @@ public sealed record PlainConv(float[] Weight, float[] Bias, int OutChannels, in
     /// <inheritdoc />
     public override long ParameterCount => Weight.LongLength + Bias.LongLength;
 
+    internal override int? Reach => Stride == 1 && 2 * Padding == Dilation * (KernelSize - 1) ? Padding : null;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs)
     {
         var input = RequireMap(inputs[0], InChannelsPerGroup * Groups);

@@ -11,6 +11,8 @@ namespace Microsoft.ML.Reparam.Plain;
 /// <param name="BlockSize">The upscale factor r.</param>
 public sealed record PlainDepthToSpace(int BlockSize) : PlainOp
 {
+    internal override int? Reach => 0;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs)
     {
         var input = RequireMap(inputs[0]);

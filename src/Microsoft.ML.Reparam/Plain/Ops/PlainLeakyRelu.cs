@@ -8,6 +8,8 @@ namespace Microsoft.ML.Reparam.Plain;
 /// <param name="NegativeSlope">The slope for negative inputs.</param>
 public sealed record PlainLeakyRelu(float NegativeSlope) : PlainOp
 {
+    internal override int? Reach => 0;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) => inputs[0];
 
     internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) => nn.functional.leaky_relu(inputs[0], NegativeSlope);

@@ -8,6 +8,8 @@ namespace Microsoft.ML.Reparam.Plain;
 /// <param name="Std">Per-channel standard deviation (positive).</param>
 public sealed record PlainNormalize(float[] Mean, float[] Std) : PlainOp
 {
+    internal override int? Reach => 0;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs)
     {
         var input = RequireMap(inputs[0], Mean.Length);

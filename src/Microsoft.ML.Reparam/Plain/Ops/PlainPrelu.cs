@@ -14,6 +14,8 @@ public sealed record PlainPrelu(float[] Slope) : PlainOp
     /// <inheritdoc />
     public override long ParameterCount => Slope.LongLength;
 
+    internal override int? Reach => 0;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs)
     {
         var input = inputs[0];

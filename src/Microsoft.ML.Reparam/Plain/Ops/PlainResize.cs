@@ -23,6 +23,8 @@ public sealed record PlainResize(PlainResizeMode Mode) : PlainOp
 {
     internal override int Arity => 2;
 
+    internal override int? Reach => Mode == PlainResizeMode.Nearest ? 0 : 1;
+
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) =>
         RequireMap(inputs[0]) with { Height = RequireMap(inputs[1]).Height, Width = inputs[1].Width };
 
