@@ -18,6 +18,7 @@ internal static class BlockFactory
         return spec.Kind switch
         {
             BlockKind.Plain => new ConvBn(geometry),
+            BlockKind.Conv => new ConvWithBias(geometry),
             BlockKind.RepVgg => new RepVggBlock(geometry),
             BlockKind.Acb => new AcbBlock(geometry),
             BlockKind.Dbb => new DbbBlock(geometry),

@@ -26,4 +26,10 @@ public enum BlockKind
 
     /// <summary>Non-linear kernel reparameterization: base kernels passed through a kernel generator network (<see cref="BlockSpec.Generator"/>), then batch norm.</summary>
     Nkr,
+
+    /// <summary>
+    /// One K×K convolution with bias and no batch norm: the deployed layer trained as it is — the plain baseline of
+    /// restoration networks, which do without batch norm (ECBSR, EDSR).
+    /// </summary>
+    Conv,
 }

@@ -15,7 +15,7 @@ internal sealed class ColorRestorationNet : nn.Module<Tensor, Tensor>, IFoldable
     private readonly nn.Module<Tensor, Tensor> _body;
     private readonly RestorationColor _color;
     private readonly PlainCubicUpsample? _chromaUpsample;
-    private readonly PlainWeights _weights = new();
+    private readonly Dictionary<string, PlainWeights> _weights = []; // per device: the constants follow the input
 
     /// <param name="body">The network on the colour signal (1 channel for luma and gray, 3 for RGB).</param>
     /// <param name="color">The colour signal.</param>
@@ -63,13 +63,26 @@ internal sealed class ColorRestorationNet : nn.Module<Tensor, Tensor>, IFoldable
         if (disposing)
         {
             _body.Dispose();
-            _weights.Dispose();
+            foreach (var weights in _weights.Values)
+            {
+                weights.Dispose();
+            }
         }
 
         base.Dispose(disposing);
     }
 
-    private Tensor Apply(PlainOp op, Tensor input) => op.Evaluate([input], _weights);
+    private Tensor Apply(PlainOp op, Tensor input)
+    {
+        var device = input.device.ToString();
+        if (!_weights.TryGetValue(device, out var weights))
+        {
+            weights = new PlainWeights(input.device);
+            _weights.Add(device, weights);
+        }
+
+        return op.Evaluate([input], weights);
+    }
 
     private Tensor Upsampled(Tensor chroma) => _chromaUpsample is null ? chroma : Apply(_chromaUpsample, chroma);
 }

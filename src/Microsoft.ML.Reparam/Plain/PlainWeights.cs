@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Plain;
 
-/// <summary>The TorchSharp tensors of a graph's weight arrays, made once per array and disposed with their owner.</summary>
-internal sealed class PlainWeights : IDisposable
+/// <summary>The TorchSharp tensors of a graph's weight arrays, made once per array on one device and disposed with their owner.</summary>
+/// <param name="device">The device of the tensors (the CPU when null).</param>
+internal sealed class PlainWeights(Device? device = null) : IDisposable
 {
     /// <summary>Gets an empty instance for evaluating operations that hold no weights.</summary>
     public static PlainWeights None { get; } = new();
@@ -16,7 +17,7 @@ internal sealed class PlainWeights : IDisposable
     {
         if (!_tensors.TryGetValue(values, out var tensor))
         {
-            tensor = torch.tensor(values).reshape(shape).DetachFromDisposeScope();
+            tensor = torch.tensor(values, device: device ?? CPU).reshape(shape).DetachFromDisposeScope();
             _tensors.Add(values, tensor);
         }
 

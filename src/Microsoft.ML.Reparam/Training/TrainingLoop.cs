@@ -107,18 +107,23 @@ public static class TrainingLoop
         if (data.Groups is { } groups)
         {
             // Patches of one image stay on one side: whole images are held out until the fraction is reached.
-            var imageOrder = order.Select(r => groups[r]).Distinct().ToArray();
+            var sizes = order.GroupBy(r => groups[r]).ToDictionary(g => g.Key, g => g.Count());
+            if (sizes.Count < 2)
+            {
+                throw new ArgumentException($"ValidationFraction {settings.ValidationFraction} holds out whole images, but the {rows.Length} training patches come from one image; give two or more images or set ValidationFraction to 0.", nameof(settings));
+            }
+
             var held = new HashSet<int>();
             var heldRows = 0;
-            foreach (var image in imageOrder)
+            foreach (var image in order.Select(r => groups[r]).Distinct())
             {
-                if (heldRows >= validationCount)
+                if (heldRows >= validationCount || held.Count == sizes.Count - 1)
                 {
                     break;
                 }
 
                 held.Add(image);
-                heldRows += order.Count(r => groups[r] == image);
+                heldRows += sizes[image];
             }
 
             order = [.. order.Where(r => held.Contains(groups[r])), .. order.Where(r => !held.Contains(groups[r]))];

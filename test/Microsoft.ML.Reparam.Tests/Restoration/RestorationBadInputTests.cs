@@ -57,6 +57,39 @@ public sealed class RestorationBadInputTests
         StringAssert.Contains(missing.Message, "'Photo' was not found");
     }
 
+    [TestMethod]
+    public void HalfADeclaredSizeAndCropPaddingAreRefused()
+    {
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MLContext.Transforms.ReparamSuperResolution(new ReparamSuperResolutionOptions { ImageWidth = 64 })).Message, "both positive or both null");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MLContext.Transforms.ReparamDenoising(new ReparamDenoisingOptions { RandomCropPadding = 4 })).Message, "RandomCropPadding");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MLContext.Transforms.ReparamDenoising(new ReparamDenoisingOptions { ColorChannels = 1 })).Message, "ColorChannels");
+    }
+
+    [TestMethod]
+    public void OneImageCannotBeSplitIntoTrainingAndValidationImages()
+    {
+        using var image = TestImages.Make(40, 40, 1).ToMLImage();
+        var data = TestImages.DataView(MLContext, [image]);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => MLContext.Transforms.ReparamDenoising(new ReparamDenoisingOptions { PatchSize = 8, PatchesPerImage = 4, Epochs = 1 }).Fit(data));
+        StringAssert.Contains(error.Message, "come from one image");
+    }
+
+    [TestMethod]
+    public void EvaluatingAnImageTooSmallForTheProtocolNamesItsRowAndADisposedModelSaysSo()
+    {
+        using var large = TestImages.Make(24, 24, 1).ToMLImage();
+        using var other = TestImages.Make(26, 22, 2).ToMLImage();
+        var options = RestorationTrainerTests.SuperResolutionOptions();
+        options.Epochs = 1;
+        var model = MLContext.Transforms.ReparamSuperResolution(options).Fit(TestImages.DataView(MLContext, [large, other]));
+        using var small = TestImages.Make(30, 12, 3).ToMLImage();
+        var error = Assert.ThrowsExactly<ArgumentException>(() => model.Evaluate(TestImages.DataView(MLContext, [large, small])));
+        StringAssert.Contains(error.Message, "row 1 is 30x12");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => model.Evaluate(TestImages.DataView(MLContext, []))).Message, "evaluation data has no rows");
+        model.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => model.Restore(large));
+    }
+
     private sealed class TextRow
     {
         public string Image { get; set; } = string.Empty;

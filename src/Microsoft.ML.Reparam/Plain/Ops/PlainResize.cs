@@ -23,7 +23,7 @@ public sealed record PlainResize(PlainResizeMode Mode) : PlainOp
 {
     internal override int Arity => 2;
 
-    internal override int? Reach => Mode == PlainResizeMode.Nearest ? 0 : 1;
+    internal override int? Reach => Mode == PlainResizeMode.Nearest ? 0 : null; // bilinear's reach depends on the ratio
 
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) =>
         RequireMap(inputs[0]) with { Height = RequireMap(inputs[1]).Height, Width = inputs[1].Width };

@@ -18,7 +18,10 @@ internal static class Bicubic
     public static double[] Upscale(double[] plane, int height, int width, int factor) =>
         Resize(plane, height, width, height * factor, width * factor, factor, shrink: false);
 
-    /// <summary>Resizes every channel of an 8-bit RGB image and rounds the result as MATLAB's <c>uint8</c> does.</summary>
+    /// <summary>
+    /// Resizes every channel of an 8-bit RGB image as MATLAB does for <c>uint8</c> input: height first, the intermediate
+    /// rounded to 8 bits, then width, rounded again.
+    /// </summary>
     public static RgbImage Resize(RgbImage image, int factor, bool shrink)
     {
         var (height, width) = shrink ? (image.Height / factor, image.Width / factor) : (image.Height * factor, image.Width * factor);
@@ -31,7 +34,7 @@ internal static class Bicubic
                 plane[i] = image.Pixels[(3 * i) + c];
             }
 
-            var resized = Resize(plane, image.Height, image.Width, height, width, factor, shrink);
+            var resized = Resize(plane, image.Height, image.Width, height, width, factor, shrink, roundBetween: true);
             for (var i = 0; i < resized.Length; i++)
             {
                 pixels[(3 * i) + c] = RgbImage.ToByte(resized[i]);
@@ -41,22 +44,23 @@ internal static class Bicubic
         return new RgbImage(width, height, pixels);
     }
 
-    private static double[] Resize(double[] plane, int height, int width, int outHeight, int outWidth, int factor, bool shrink)
+    /// <summary>Resizes along the height, then the width (MATLAB's order when both factors are equal).</summary>
+    private static double[] Resize(double[] plane, int height, int width, int outHeight, int outWidth, int factor, bool shrink, bool roundBetween = false)
     {
         var rows = Weights(height, outHeight, factor, shrink);
         var columns = Weights(width, outWidth, factor, shrink);
-        var temporary = new double[height * outWidth];
-        for (var y = 0; y < height; y++)
+        var temporary = new double[outHeight * width];
+        for (var y = 0; y < outHeight; y++)
         {
-            for (var x = 0; x < outWidth; x++)
+            for (var x = 0; x < width; x++)
             {
                 double sum = 0;
-                foreach (var (index, weight) in columns[x])
+                foreach (var (index, weight) in rows[y])
                 {
-                    sum += weight * plane[(y * width) + index];
+                    sum += weight * plane[(index * width) + x];
                 }
 
-                temporary[(y * outWidth) + x] = sum;
+                temporary[(y * width) + x] = roundBetween ? RgbImage.ToByte(sum) : sum;
             }
         }
 
@@ -66,9 +70,9 @@ internal static class Bicubic
             for (var x = 0; x < outWidth; x++)
             {
                 double sum = 0;
-                foreach (var (index, weight) in rows[y])
+                foreach (var (index, weight) in columns[x])
                 {
-                    sum += weight * temporary[(index * outWidth) + x];
+                    sum += weight * temporary[(y * width) + index];
                 }
 
                 result[(y * outWidth) + x] = sum;

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Reparam;
 /// <see cref="ReparamTrainerOptions.ImageHeight"/> declare the input size of the saved ML.NET chain (256×256 when not
 /// set); <c>Restore</c> on the fitted transformer takes images of any size. <see cref="ReparamTrainerOptions.StageWidths"/>,
 /// <see cref="ReparamTrainerOptions.StageDepths"/>, <see cref="ReparamTrainerOptions.StageStrides"/>,
-/// <see cref="ReparamTrainerOptions.ColorChannels"/> (see <see cref="Color"/>), the input normalisation and the
+/// <see cref="ReparamTrainerOptions.ColorChannels"/> (must stay 3; see <see cref="Color"/>), the input normalisation and the
 /// downsampling options are not used.
 /// </summary>
 public abstract class ReparamRestorationOptions : ReparamTrainerOptions

@@ -16,6 +16,7 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
 {
     private readonly RestorationProtocol _protocol;
     private readonly Lazy<OnnxModelRunner> _runner;
+    private bool _disposed;
 
     internal ReparamRestorationTransformer(FitResult fit, RestorationTask task)
         : base(fit)
@@ -44,6 +45,7 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfNegative(tileSize);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var rgb = RgbImage.From(image);
         return RgbImage.FromPlanar(RestorePlanar(rgb.ToPlanar(), rgb.Height, rgb.Width, tileSize), rgb.Width * Scale, rgb.Height * Scale).ToMLImage();
     }
@@ -61,7 +63,8 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
     public RestorationMetrics Evaluate(IDataView data, int seed = 0, float? noiseLevel = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return RestorationEvaluation.Measure(RestorePlanar, RestorationPatches.ReadImages(data, ImageColumnName), ProtocolAt(noiseLevel), seed);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return RestorationEvaluation.Measure(RestorePlanar, RestorationPatches.ReadImages(data, ImageColumnName, "evaluation data"), ProtocolAt(noiseLevel), seed, ImageColumnName);
     }
 
     /// <summary>
@@ -74,7 +77,13 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
     public RestorationComparison Compare(MLImage groundTruth, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(groundTruth);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var truth = RgbImage.From(groundTruth).CropToMultiple(Scale);
+        if (truth.Width == 0 || truth.Height == 0)
+        {
+            throw new ArgumentException($"A {groundTruth.Width}x{groundTruth.Height} image is smaller than the scale {Scale}.", nameof(groundTruth));
+        }
+
         var (input, width, height, baseline) = _protocol.Degrade(truth, new Random(seed));
         var restored = RgbImage.FromPlanar(RestorePlanar(input, height, width), truth.Width, truth.Height);
         return new RestorationComparison(RgbImage.FromPlanar(input, width, height).ToMLImage(), baseline.ToMLImage(), restored.ToMLImage());
@@ -86,9 +95,10 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
     /// </summary>
     /// <param name="data">Rows with the image column the trainer was fitted on, holding ground-truth images.</param>
     /// <param name="seed">Seeds the noise of a denoiser's inputs.</param>
+    /// <param name="noiseLevel">The σ a denoiser is measured at, or null for the trained σ.</param>
     /// <returns>PSNR and SSIM of the trained network and of the baseline.</returns>
     /// <exception cref="InvalidOperationException">The trained network was not retained.</exception>
-    public RestorationMetrics EvaluateTrainedNetwork(IDataView data, int seed = 0)
+    public RestorationMetrics EvaluateTrainedNetwork(IDataView data, int seed = 0, float? noiseLevel = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var network = TrainedNetwork ?? throw new InvalidOperationException($"The trained network was not retained; set {nameof(ReparamTrainerOptions.RetainTrainedNetwork)} to evaluate it.");
@@ -100,7 +110,7 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
             return network.forward(torch.tensor(planar).reshape(1, 3, height, width)).clamp(0, 1).data<float>().ToArray();
         }
 
-        return RestorationEvaluation.Measure(Run, RestorationPatches.ReadImages(data, ImageColumnName), _protocol, seed);
+        return RestorationEvaluation.Measure(Run, RestorationPatches.ReadImages(data, ImageColumnName, "evaluation data"), ProtocolAt(noiseLevel), seed, ImageColumnName);
     }
 
     private RestorationProtocol ProtocolAt(float? noiseLevel) => noiseLevel switch
@@ -122,6 +132,7 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
 
     private protected override void DisposeResources()
     {
+        _disposed = true;
         if (_runner.IsValueCreated)
         {
             _runner.Value.Dispose();

@@ -14,10 +14,17 @@ internal static class RestorationPatches
 {
     public static ImageInput Read(MLContext mlContext, IDataView data, ReparamRestorationOptions options, RestorationTask task)
     {
-        var truths = ReadImages(data, options.ImageColumnName);
+        var truths = ReadImages(data, options.ImageColumnName, "training data");
         var (scale, patch) = (task.Scale, options.PatchSize);
         var (inputSize, targetSize) = (3 * patch * patch, 3 * patch * scale * patch * scale);
         var count = checked(truths.Count * options.PatchesPerImage);
+        var bytes = (long)count * (inputSize + (scale > 1 ? targetSize : 0)) * sizeof(float);
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available / 2)
+        {
+            throw new ArgumentException($"{count} training patches ({truths.Count} images x {nameof(options.PatchesPerImage)} {options.PatchesPerImage}) would take {bytes / (1 << 20)} MiB, more than half of the {available / (1 << 20)} MiB available; lower {nameof(options.PatchesPerImage)} or {nameof(options.PatchSize)}.", nameof(data));
+        }
+
         var inputs = new float[(long)count * inputSize];
         var targets = scale == 1 ? inputs : new float[(long)count * targetSize];
         var groups = new int[count];
@@ -55,8 +62,8 @@ internal static class RestorationPatches
         return new ImageInput(dataset, preprocessing, inProcess, copyColumn, ImageColumnReader.PixelColumnName);
     }
 
-    /// <summary>Reads every image of an image column as 8-bit RGB, naming the column and row of a missing one.</summary>
-    public static IReadOnlyList<RgbImage> ReadImages(IDataView data, string imageColumnName)
+    /// <summary>Reads every image of an image column as 8-bit RGB, naming the column and row of a missing one; <paramref name="what"/> names the data in errors.</summary>
+    public static IReadOnlyList<RgbImage> ReadImages(IDataView data, string imageColumnName, string what)
     {
         var column = data.Schema.GetColumnOrNull(imageColumnName)
             ?? throw new ArgumentException($"Image column '{imageColumnName}' was not found; the data has {string.Join(", ", data.Schema.Select(c => $"'{c.Name}'"))}.", nameof(data));
@@ -77,6 +84,6 @@ internal static class RestorationPatches
                 : RgbImage.From(image)); // read, never disposed: the caller owns its images
         }
 
-        return images.Count > 0 ? images : throw new ArgumentException($"Image column '{imageColumnName}': the training data has no rows.", nameof(data));
+        return images.Count > 0 ? images : throw new ArgumentException($"Image column '{imageColumnName}': the {what} has no rows.", nameof(data));
     }
 }

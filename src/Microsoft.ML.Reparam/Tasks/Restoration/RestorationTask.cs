@@ -46,7 +46,9 @@ internal abstract class RestorationTask(ReparamRestorationOptions options) : Rep
         Require(options.Width >= 1, nameof(options.Width), options.Width, "at least 1");
         Require(options.PatchSize >= 4, nameof(options.PatchSize), options.PatchSize, "at least 4 pixels");
         Require(options.PatchesPerImage >= 1, nameof(options.PatchesPerImage), options.PatchesPerImage, "at least 1");
-        Require(options.ImageHeight is null or >= 1 && options.ImageWidth is null or >= 1, "ImageHeight/ImageWidth", $"{options.ImageHeight}x{options.ImageWidth}", "positive (the saved chain's input size)");
+        Require((options.ImageHeight, options.ImageWidth) is (null, null) or ( >= 1, >= 1), "ImageHeight/ImageWidth", $"{options.ImageHeight?.ToString() ?? "null"}x{options.ImageWidth?.ToString() ?? "null"}", "both positive or both null (the saved chain's input size)");
+        Require(options.RandomCropPadding == 0, nameof(options.RandomCropPadding), options.RandomCropPadding, "0: restoration patches are cut from the images, never padded");
+        Require(options.ColorChannels == 3, nameof(options.ColorChannels), options.ColorChannels, $"3: a restorer reads and writes RGB; {nameof(options.Color)} chooses the signal it restores");
         Require(options.InputMean.Length == 0 && options.InputStd.Length == 0, nameof(options.InputMean), "set", "empty: a restorer reads pixels in [0, 1] and writes them back");
     }
 
