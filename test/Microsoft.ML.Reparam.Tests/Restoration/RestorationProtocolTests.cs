@@ -106,4 +106,39 @@ public sealed class RestorationProtocolTests
         var (_, _, _, noisy) = protocol.Degrade(gray, new Random(5));
         Assert.AreEqual(20 * Math.Log10(255 / 25.0), protocol.Measure(gray, noisy).Psnr, 0.1); // rounding adds 1/12 to the MSE of 625
     }
+
+    [TestMethod]
+    public void SeparableSsimEqualsTheWindowedDefinition()
+    {
+        var random = new Random(3);
+        var (height, width, border) = (23, 19, 2);
+        var a = Enumerable.Range(0, height * width).Select(_ => random.NextDouble() * 255).ToArray();
+        var b = a.Select(v => v + (random.NextDouble() * 40) - 20).ToArray();
+        var weights = Enumerable.Range(-5, 11).Select(i => Math.Exp(-(i * i) / 4.5)).ToArray();
+        var norm = weights.Sum() * weights.Sum();
+        double total = 0;
+        var count = 0;
+        for (var cy = border + 5; cy < height - border - 5; cy++)
+        {
+            for (var cx = border + 5; cx < width - border - 5; cx++)
+            {
+                double mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
+                for (var dy = -5; dy <= 5; dy++)
+                {
+                    for (var dx = -5; dx <= 5; dx++)
+                    {
+                        var w = weights[dy + 5] * weights[dx + 5] / norm;
+                        var (p, q) = (a[((cy + dy) * width) + cx + dx], b[((cy + dy) * width) + cx + dx]);
+                        (mx, my, xx, yy, xy) = (mx + (w * p), my + (w * q), xx + (w * p * p), yy + (w * q * q), xy + (w * p * q));
+                    }
+                }
+
+                const double C1 = 6.5025, C2 = 58.5225;
+                total += ((2 * mx * my) + C1) * ((2 * (xy - (mx * my))) + C2) / (((mx * mx) + (my * my) + C1) * (xx - (mx * mx) + yy - (my * my) + C2));
+                count++;
+            }
+        }
+
+        Assert.AreEqual(total / count, ImageQuality.Ssim(a, b, height, width, border), 1e-12);
+    }
 }

@@ -46,32 +46,62 @@ internal static class ImageQuality
         Check(expected, actual, height, width, border);
         const int Radius = 5;
         const double C1 = 0.01 * 255 * 0.01 * 255, C2 = 0.03 * 255 * 0.03 * 255;
-        var window = Gaussian(Radius, 1.5);
-        double total = 0;
-        var count = 0;
-        for (var cy = border + Radius; cy < height - border - Radius; cy++)
+        var (top, bottom, left, right) = (border + Radius, height - border - Radius, border + Radius, width - border - Radius);
+        if (bottom <= top || right <= left)
         {
-            for (var cx = border + Radius; cx < width - border - Radius; cx++)
-            {
-                double mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
-                for (var dy = -Radius; dy <= Radius; dy++)
-                {
-                    for (var dx = -Radius; dx <= Radius; dx++)
-                    {
-                        var w = window[dy + Radius] * window[dx + Radius];
-                        var a = expected[((cy + dy) * width) + cx + dx];
-                        var b = actual[((cy + dy) * width) + cx + dx];
-                        (mx, my, xx, yy, xy) = (mx + (w * a), my + (w * b), xx + (w * a * a), yy + (w * b * b), xy + (w * a * b));
-                    }
-                }
+            throw new ArgumentException($"A {width}x{height} image with a {border}-pixel border is smaller than the 11x11 SSIM window.");
+        }
 
-                var (vx, vy, cov) = (xx - (mx * mx), yy - (my * my), xy - (mx * my));
-                total += ((2 * mx * my) + C1) * ((2 * cov) + C2) / (((mx * mx) + (my * my) + C1) * (vx + vy + C2));
-                count++;
+        // The window is separable: the five local moments are filtered along x, then along y (Gaussian(5, 1.5)).
+        var window = Gaussian(Radius, 1.5);
+        var (rows, columns) = (bottom - top, right - left);
+        var moments = new double[5][];
+        var a = expected.ToArray();
+        var b = actual.ToArray();
+        Func<int, double>[] values = [i => a[i], i => b[i], i => a[i] * a[i], i => b[i] * b[i], i => a[i] * b[i]];
+        for (var m = 0; m < 5; m++)
+        {
+            var horizontal = new double[(rows + (2 * Radius)) * columns];
+            for (var y = 0; y < rows + (2 * Radius); y++)
+            {
+                var row = (top - Radius + y) * width;
+                for (var x = 0; x < columns; x++)
+                {
+                    double sum = 0;
+                    for (var d = 0; d <= 2 * Radius; d++)
+                    {
+                        sum += window[d] * values[m](row + left + x - Radius + d);
+                    }
+
+                    horizontal[(y * columns) + x] = sum;
+                }
+            }
+
+            moments[m] = new double[rows * columns];
+            for (var y = 0; y < rows; y++)
+            {
+                for (var x = 0; x < columns; x++)
+                {
+                    double sum = 0;
+                    for (var d = 0; d <= 2 * Radius; d++)
+                    {
+                        sum += window[d] * horizontal[((y + d) * columns) + x];
+                    }
+
+                    moments[m][(y * columns) + x] = sum;
+                }
             }
         }
 
-        return count == 0 ? throw new ArgumentException($"A {width}x{height} image with a {border}-pixel border is smaller than the 11x11 SSIM window.") : total / count;
+        double total = 0;
+        for (var i = 0; i < rows * columns; i++)
+        {
+            var (mx, my) = (moments[0][i], moments[1][i]);
+            var (vx, vy, cov) = (moments[2][i] - (mx * mx), moments[3][i] - (my * my), moments[4][i] - (mx * my));
+            total += ((2 * mx * my) + C1) * ((2 * cov) + C2) / (((mx * mx) + (my * my) + C1) * (vx + vy + C2));
+        }
+
+        return total / (rows * columns);
     }
 
     private static double[] Gaussian(int radius, double sigma)
