@@ -36,7 +36,9 @@ internal sealed class SuperResolutionNet : nn.Module<Tensor, Tensor>, IFoldable
             layers.Add(nn.PReLU(width));
         }
 
-        layers.Add(BlockFactory.Create(spec, new ConvGeometry(width, channels * scale * scale)));
+        var tail = BlockFactory.Create(spec, new ConvGeometry(width, channels * scale * scale));
+        BatchNormScales.StartAtZero(tail); // a batch-normed tail starts at zero: the network starts as the upsampled input
+        layers.Add(tail);
         layers.Add(nn.PixelShuffle(scale));
         _body = nn.Sequential(layers);
         RegisterComponents();

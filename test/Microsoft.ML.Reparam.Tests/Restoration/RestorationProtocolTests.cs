@@ -1,3 +1,5 @@
+using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Models;
 using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Tasks.Restoration;
@@ -140,5 +142,26 @@ public sealed class RestorationProtocolTests
         }
 
         Assert.AreEqual(total / count, ImageQuality.Ssim(a, b, height, width, border), 1e-12);
+    }
+
+    [TestMethod]
+    public void BatchNormedRestorersStartAsTheirIdentityPath()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var input = rand(2, 1, 6, 7);
+        foreach (var kind in new[] { BlockKind.Plain, BlockKind.RepVgg, BlockKind.Dbb })
+        {
+            using var denoiser = new DenoisingNet(1, 2, 4, new BlockSpec(kind));
+            using var upscaler = new SuperResolutionNet(1, 2, 1, 4, new BlockSpec(kind));
+            foreach (var training in new[] { true, false })
+            {
+                denoiser.train(training);
+                upscaler.train(training);
+                Assert.AreEqual(0f, (denoiser.forward(input) - input).abs().max().item<float>(), $"{kind} denoiser");
+                var nearest = nn.functional.interpolate(input, scale_factor: [2, 2], mode: InterpolationMode.Nearest);
+                Assert.AreEqual(0f, (upscaler.forward(input) - nearest).abs().max().item<float>(), $"{kind} upscaler");
+            }
+        }
     }
 }
