@@ -25,6 +25,13 @@ internal sealed class ConvWithBias : nn.Module<Tensor, Tensor>, IReparamBlock
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => _conv.forward(input);
 
+    /// <summary>Sets the kernel and bias to zero (<see cref="OutputBlock.StartAtZero"/>); call under <c>no_grad</c>.</summary>
+    internal void ZeroOutput()
+    {
+        _conv.weight!.zero_();
+        _conv.bias!.zero_();
+    }
+
     /// <inheritdoc />
     public (Tensor Kernel, Tensor Bias) GetEquivalentKernelAndBias() => (_conv.weight!.alias(), _conv.bias!.alias());
 

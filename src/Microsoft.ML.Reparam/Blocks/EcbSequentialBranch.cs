@@ -49,6 +49,15 @@ internal sealed class EcbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamB
     /// <inheritdoc />
     public ConvGeometry Geometry { get; }
 
+    /// <summary>Sets the last stage (the squeeze convolution, or the edge filter's scales and biases) to zero (<see cref="OutputBlock.StartAtZero"/>); call under <c>no_grad</c>.</summary>
+    internal void ZeroOutput()
+    {
+        foreach (var parameter in _squeeze is null ? [_scale!, _bias!] : new[] { _squeeze.weight!, _squeeze.bias! })
+        {
+            parameter.zero_();
+        }
+    }
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {

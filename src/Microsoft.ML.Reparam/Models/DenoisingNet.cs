@@ -27,7 +27,7 @@ internal sealed class DenoisingNet : nn.Module<Tensor, Tensor>, IFoldable
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         _features = nn.Sequential(Enumerable.Range(0, depth).SelectMany(i => new[] { BlockFactory.Create(spec, new ConvGeometry(i == 0 ? channels : width, width)), nn.ReLU() }));
         _noise = BlockFactory.Create(spec, new ConvGeometry(width, channels));
-        BatchNormScales.StartAtZero(_noise); // a batch-normed noise layer starts at zero: the network starts as the identity
+        OutputBlock.StartAtZero(_noise); // the network starts as the identity
         RegisterComponents();
     }
 

@@ -37,7 +37,7 @@ internal sealed class SuperResolutionNet : nn.Module<Tensor, Tensor>, IFoldable
         }
 
         var tail = BlockFactory.Create(spec, new ConvGeometry(width, channels * scale * scale));
-        BatchNormScales.StartAtZero(tail); // a batch-normed tail starts at zero: the network starts as the upsampled input
+        OutputBlock.StartAtZero(tail); // the network starts as the upsampled input
         layers.Add(tail);
         layers.Add(nn.PixelShuffle(scale));
         _body = nn.Sequential(layers);

@@ -145,15 +145,16 @@ public sealed class RestorationProtocolTests
     }
 
     [TestMethod]
-    public void BatchNormedRestorersStartAsTheirIdentityPath()
+    public void RestorersOfEveryKindStartAsTheirIdentityPath()
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
         var input = rand(2, 1, 6, 7);
-        foreach (var kind in new[] { BlockKind.Plain, BlockKind.RepVgg, BlockKind.Dbb })
+        foreach (var spec in Enum.GetValues<BlockKind>().Select(k => k == BlockKind.Nkr ? new BlockSpec(k, Microsoft.ML.Reparam.Blocks.Nkr.KernelGenerator.SelfAttention) : new BlockSpec(k)))
         {
-            using var denoiser = new DenoisingNet(1, 2, 4, new BlockSpec(kind));
-            using var upscaler = new SuperResolutionNet(1, 2, 1, 4, new BlockSpec(kind));
+            var kind = spec.Name;
+            using var denoiser = new DenoisingNet(1, 2, 4, spec);
+            using var upscaler = new SuperResolutionNet(1, 2, 1, 4, spec);
             foreach (var training in new[] { true, false })
             {
                 denoiser.train(training);
