@@ -14,6 +14,8 @@ namespace Microsoft.ML.Reparam.Plain;
 /// <param name="Factor">The upscale factor r (2 or more).</param>
 public sealed record PlainCubicUpsample(int Factor) : PlainOp
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, float[]> PhaseKernelsByFactor = new();
+
     /// <summary>Keys' cubic convolution kernel with a = −0.5 at distance <paramref name="x"/>.</summary>
     internal static double Kernel(double x)
     {
@@ -33,7 +35,7 @@ public sealed record PlainCubicUpsample(int Factor) : PlainOp
     {
         var input = inputs[0];
         var channels = (int)input.shape[1];
-        var phases = PhaseKernels();
+        var phases = PhaseKernelsByFactor.GetOrAdd(Factor, PhaseKernels);
         var kernel = new float[channels * phases.Length];
         for (var c = 0; c < channels; c++)
         {
@@ -53,25 +55,25 @@ public sealed record PlainCubicUpsample(int Factor) : PlainOp
         Text("coordinate_transformation_mode", "half_pixel"));
 
     /// <summary>The r² phase kernels [r·r, 5, 5] for one channel: phase (i, j) samples rows at offset tᵢ and columns at tⱼ.</summary>
-    private float[] PhaseKernels()
+    private static float[] PhaseKernels(int factor)
     {
-        var taps = new double[Factor][];
-        for (var p = 0; p < Factor; p++)
+        var taps = new double[factor][];
+        for (var p = 0; p < factor; p++)
         {
-            var t = ((2.0 * p) + 1 - Factor) / (2.0 * Factor); // sample position relative to the input pixel, in (−½, ½)
+            var t = ((2.0 * p) + 1 - factor) / (2.0 * factor); // sample position relative to the input pixel, in (−½, ½)
             taps[p] = [.. Enumerable.Range(-2, 5).Select(o => Kernel(o - t))];
         }
 
-        var kernel = new float[Factor * Factor * 25];
-        for (var i = 0; i < Factor; i++)
+        var kernel = new float[factor * factor * 25];
+        for (var i = 0; i < factor; i++)
         {
-            for (var j = 0; j < Factor; j++)
+            for (var j = 0; j < factor; j++)
             {
                 for (var y = 0; y < 5; y++)
                 {
                     for (var x = 0; x < 5; x++)
                     {
-                        kernel[((((i * Factor) + j) * 5) + y) * 5 + x] = (float)(taps[i][y] * taps[j][x]);
+                        kernel[((((i * factor) + j) * 5) + y) * 5 + x] = (float)(taps[i][y] * taps[j][x]);
                     }
                 }
             }

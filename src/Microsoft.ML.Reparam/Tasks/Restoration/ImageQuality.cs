@@ -19,7 +19,14 @@ internal static class ImageQuality
     }
 
     /// <summary>PSNR = 10·log10(255² / MSE) of two planes of one size on the 0–255 scale, after cropping <paramref name="border"/> pixels from every side; +∞ when equal.</summary>
-    public static double Psnr(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, int height, int width, int border = 0)
+    public static double Psnr(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, int height, int width, int border = 0) =>
+        PsnrOf(MeanSquaredError(expected, actual, height, width, border));
+
+    /// <summary>PSNR = 10·log10(255² / MSE) of a mean squared error on the 0–255 scale; +∞ for 0.</summary>
+    public static double PsnrOf(double mse) => mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse);
+
+    /// <summary>The mean squared error of two planes of one size after cropping <paramref name="border"/> pixels from every side.</summary>
+    public static double MeanSquaredError(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, int height, int width, int border = 0)
     {
         Check(expected, actual, height, width, border);
         double sum = 0;
@@ -32,8 +39,7 @@ internal static class ImageQuality
             }
         }
 
-        var mse = sum / ((height - (2 * border)) * (width - (2 * border)));
-        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse);
+        return sum / ((height - (2 * border)) * (width - (2 * border)));
     }
 
     /// <summary>

@@ -60,9 +60,9 @@ internal sealed record RestorationProtocol(int Scale, float NoiseLevel, Restorat
     {
         var (expected, got) = (Planes(truth), Planes(actual));
         var (height, width) = (truth.Height, truth.Width);
-        var mse = expected.Zip(got, (e, a) => 255.0 * 255.0 / Math.Pow(10, ImageQuality.Psnr(e, a, height, width, Border) / 10)).Average();
+        var mse = expected.Zip(got, (e, a) => ImageQuality.MeanSquaredError(e, a, height, width, Border)).Average();
         var ssim = expected.Zip(got, (e, a) => ImageQuality.Ssim(e, a, height, width, Border)).Average();
-        return (mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse), ssim);
+        return (ImageQuality.PsnrOf(mse), ssim);
     }
 
     private static double Gaussian(Random random) =>
