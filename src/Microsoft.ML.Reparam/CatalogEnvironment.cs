@@ -48,4 +48,18 @@ internal static class CatalogEnvironment
             ?? type.GetInterfaces().Select(i => i.GetProperty(name)).FirstOrDefault(p => p is not null);
         return property?.GetValue(environment) is T value ? value : null;
     }
+
+    /// <summary>
+    /// Returns a check that is true once the environment's execution is canceled (<c>MLContext.CancelExecution</c>, internal
+    /// to ML.NET and used by AutoML). ML.NET cancels the hosts registered on an environment, so the check registers one
+    /// and reads its <c>IsCanceled</c> flag by reflection; it returns null if a future ML.NET has no such flag.
+    /// </summary>
+    /// <param name="environment">The catalog's environment.</param>
+    /// <returns>The check, or null.</returns>
+    public static Func<bool>? Cancellation(IHostEnvironment environment)
+    {
+        var host = environment.Register("Microsoft.ML.Reparam");
+        var flag = host.GetType().GetProperty("IsCanceled", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+        return flag is null ? null : () => flag.GetValue(host) is true;
+    }
 }

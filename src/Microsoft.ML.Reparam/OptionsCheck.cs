@@ -24,6 +24,11 @@ internal static class OptionsCheck
             throw new ArgumentOutOfRangeException(nameof(options), options.FoldCheckImages, $"{nameof(options.FoldCheckImages)} must be at least 1.");
         }
 
+        if (options.MaxImagePixels < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxImagePixels, $"{nameof(options.MaxImagePixels)} must be at least 1.");
+        }
+
         if (!(options.FoldTolerance > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.FoldTolerance, $"{nameof(options.FoldTolerance)} must be positive.");

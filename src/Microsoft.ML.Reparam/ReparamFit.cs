@@ -6,6 +6,7 @@ using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Tasks;
 using Microsoft.ML.Reparam.Training;
+using Microsoft.ML.Reparam.Training.Checkpoints;
 using Microsoft.ML.Reparam.Training.Reactivation;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
@@ -54,19 +55,25 @@ internal static class ReparamFit
     {
         using var channel = environment.Start(task.Name);
         var mlContext = new MLContext(options.Seed);
+        var checkpoint = options.CheckpointDirectory is { } folder ? new CheckpointPlan(folder, RunFingerprint.Of(task.Name, options)) : null;
+        checkpoint?.EnsureWritable();
         var images = task.ReadImages(mlContext, input, options);
         var data = images.Data;
         var (trainRows, checkRows) = HoldBack(data.Count, options);
         channel.Info(MessageSensitivity.None, $"{task.Name}: {trainRows.Length} training images {data.Channels}x{data.Height}x{data.Width}, {task.Describe(data)}, {checkRows.Length} held back for the fold check, block {options.BlockSpec.Name}.");
 
-        manual_seed(options.Seed);
-        var model = task.CreateNetwork(data);
+        var model = TorchRandom.Seeded(options.Seed, () => task.CreateNetwork(data));
         var kept = false;
         try
         {
             var progress = new ChannelProgress(channel, task.Name, options.Progress);
             var reactivation = options.KernelReactivation is { } reactivationOptions ? new KernelReactivation(reactivationOptions) : null;
-            var training = TrainingLoop.Train(model, data, trainRows, Settings(environment, options, task.Objective, reactivation), progress, options.CancellationToken);
+            var settings = Settings(environment, options, task.Objective, reactivation) with
+            {
+                Checkpoint = checkpoint,
+                Canceled = CatalogEnvironment.Cancellation(environment),
+            };
+            var training = TrainingLoop.Train(model, data, trainRows, settings, progress, options.CancellationToken);
 
             var graph = GraphFolder.Fold(model, new PlainShape(data.Channels, data.Height, data.Width), Normalization(options), task.Head);
             var strides = LearnedStride.Of(model, graph);

@@ -137,6 +137,22 @@ public abstract class ReparamTrainerOptions
     /// <summary>Gets or sets the token that cancels training (checked before every batch).</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>
+    /// Gets or sets the largest image, in pixels (width × height), the trainer reads; a larger one is refused with an
+    /// exception naming its row. Default 100 megapixels.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = Data.ImageLimit.DefaultMaxPixels;
+
+    /// <summary>
+    /// Gets or sets a folder where the fit writes a checkpoint after every epoch (<c>training.ckpt</c>: weights, optimizer,
+    /// schedule position, best epoch, strides, reactivations and every random generator's state), or null for none.
+    /// A fit started with the same options and data while a checkpoint is there resumes from it and reaches the same
+    /// weights as an uninterrupted fit; a checkpoint of other options or data is refused with an
+    /// <see cref="InvalidOperationException"/> naming the difference. The file is written atomically and kept after the
+    /// fit; delete it to train again from scratch (docs/training.md, "Checkpoints").
+    /// </summary>
+    public string? CheckpointDirectory { get; set; }
+
 
     /// <summary>
     /// Returns a copy with arrays and collections of its own, which a trainer keeps: changing these options after

@@ -21,6 +21,7 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
     private readonly TransformerChain<ITransformer> _inProcess;
     private readonly string _imageColumn;
     private readonly bool _copiesImages;
+    private bool _disposed;
     private readonly byte[] _onnxModel;
     private readonly byte[] _portableOnnx;
     private readonly string _onnxPath;
@@ -91,11 +92,12 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
     /// held-back images: input "input", pixels [N, C, H, W] scaled to [0, 1], with a symbolic batch and, unless an
     /// operation fixes the size (spectral downsampling), symbolic height and width (docs/onnx.md).
     /// </summary>
+    /// <remarks>The file is written atomically: an existing file is replaced only by a complete new one.</remarks>
     /// <param name="path">The .onnx file to write.</param>
     public void SaveOnnx(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, _portableOnnx);
+        AtomicFile.Write(path, _portableOnnx);
     }
 
     /// <inheritdoc />
@@ -103,20 +105,38 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
 
     /// <inheritdoc />
     /// <remarks>ML.NET's image transforms read copies of the caller's in-memory images: scoring never disposes them, and the output's image column holds the caller's own images.</remarks>
-    public IDataView Transform(IDataView input) => _copiesImages ? _inProcess.Transform(CallerImageCopies.With(input, _imageColumn)) : _saved.Transform(input);
+    public IDataView Transform(IDataView input)
+    {
+        ThrowIfDisposed();
+        return _copiesImages ? _inProcess.Transform(CallerImageCopies.With(input, _imageColumn)) : _saved.Transform(input);
+    }
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _copiesImages
-        ? CallerImageCopies.With(inputSchema, _imageColumn, ((ITransformer)_inProcess).GetRowToRowMapper)
-        : ((ITransformer)_saved).GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ThrowIfDisposed();
+        return _copiesImages
+            ? CallerImageCopies.With(inputSchema, _imageColumn, ((ITransformer)_inProcess).GetRowToRowMapper)
+            : ((ITransformer)_saved).GetRowToRowMapper(inputSchema);
+    }
 
     /// <summary>Saves the stock ML.NET transformers that make up the model (not this class), so that loading needs no library of ours.</summary>
     /// <param name="ctx">The save context.</param>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_saved).Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ThrowIfDisposed();
+        ((ICanSaveModel)_saved).Save(ctx);
+    }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _saved.Dispose();
         if (_inProcess != _saved)
         {
@@ -138,6 +158,15 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
     }
 
     /// <summary>Releases what a task's transformer holds besides the chains.</summary>
+    /// <summary>Throws when the model was disposed, saying how that happens unnoticed: a prediction engine disposes the model it was made from unless told otherwise.</summary>
+    private protected void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(GetType().Name, $"This {GetType().Name} was disposed. Note that ML.NET's prediction engines dispose the model they were made from when they are disposed, unless created with new PredictionEngineOptions {{ OwnsTransformer = false }}.");
+        }
+    }
+
     private protected virtual void DisposeResources()
     {
     }

@@ -99,7 +99,7 @@ internal static class InputSchemaCheck
             return new ImageSizes(options.ImageHeight!.Value, options.ImageWidth!.Value, 0);
         }
 
-        var (common, largest) = ScanSizes(data, imageColumn, requireCommon: options.ImageWidth is null);
+        var (common, largest) = ScanSizes(data, imageColumn, requireCommon: options.ImageWidth is null, options.MaxImagePixels);
         var size = options.ImageWidth is { } w && options.ImageHeight is { } h ? (Height: h, Width: w) : common;
         var factor = 2;
         while ((factor * size.Width <= largest.Width || factor * size.Height <= largest.Height) && (long)(2 * factor) * size.Width * (2 * factor) * size.Height <= MaxEnlargedPixels)
@@ -110,7 +110,7 @@ internal static class InputSchemaCheck
         return new ImageSizes(size.Height, size.Width, factor);
     }
 
-    private static ((int Height, int Width) Common, (int Height, int Width) Largest) ScanSizes(IDataView data, DataViewSchema.Column imageColumn, bool requireCommon)
+    private static ((int Height, int Width) Common, (int Height, int Width) Largest) ScanSizes(IDataView data, DataViewSchema.Column imageColumn, bool requireCommon, long maxPixels)
     {
         using var cursor = data.GetRowCursor([imageColumn]);
         var getImage = cursor.GetGetter<MLImage>(imageColumn);
@@ -120,12 +120,13 @@ internal static class InputSchemaCheck
         var row = 0;
         while (cursor.MoveNext())
         {
-            getImage(ref image);
+            ImageLimit.Read(getImage, ref image, imageColumn.Name, row);
             if (image is null || image.Width < 1 || image.Height < 1)
             {
                 throw new ArgumentException($"Image column '{imageColumn.Name}': row {row} has {(image is null ? "no image" : $"an empty image ({image.Width}x{image.Height})")}.");
             }
 
+            ImageLimit.Check(imageColumn.Name, row, image.Width, image.Height, maxPixels);
             var size = (image.Height, image.Width);
             first ??= size;
             if (requireCommon && size != first)

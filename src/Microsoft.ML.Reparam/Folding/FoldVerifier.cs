@@ -37,12 +37,12 @@ internal static class FoldVerifier
         using var folded = new PlainGraphModule(graph);
         using var runner = new OnnxModelRunner(OnnxExporter.Export(graph, new OnnxExportOptions()));
         var (fold, onnx) = (new FoldError(0, 0), new FoldError(0, 0));
+        using var generator = new Generator((ulong)seed);
         foreach (var (height, width) in sizes)
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            manual_seed(seed);
-            var input = rand(batch, graph.InputShape.Channels, height, width);
+            var input = rand(batch, graph.InputShape.Channels, height, width, generator: generator);
             var expected = folded.forward(input);
             var actual = tensor(runner.Run(input.data<float>().ToArray(), [batch, graph.InputShape.Channels, height, width])).reshape(expected.shape);
             fold = Worst(fold, Compare(trained.forward(input), expected));

@@ -13,7 +13,7 @@ internal sealed class BatchAugmenter
     private readonly bool _flip;
     private readonly bool _verticalFlip;
     private readonly bool _rotate90;
-    private readonly Random _random;
+    private readonly ReplayableRandom _random;
 
     /// <summary>Initializes a new instance of the <see cref="BatchAugmenter"/> class.</summary>
     /// <param name="padding">Zero padding before the random crop back to the original size (0: no crop).</param>
@@ -28,8 +28,11 @@ internal sealed class BatchAugmenter
         _flip = horizontalFlip;
         _verticalFlip = verticalFlip;
         _rotate90 = rotate90;
-        _random = new Random(seed);
+        _random = new ReplayableRandom(seed);
     }
+
+    /// <summary>Gets the draws made so far (checkpointed).</summary>
+    public long Draws => _random.Draws;
 
     /// <summary>Gets a value indicating whether the augmenter changes anything.</summary>
     public bool IsActive => _padding > 0 || _flip || _verticalFlip || _rotate90;
@@ -72,6 +75,9 @@ internal sealed class BatchAugmenter
 
         return (stack(outputs), paddedMaps is null ? targets : stack(mapOutputs));
     }
+
+    /// <summary>Moves the draws to where a checkpoint left them.</summary>
+    public void Restore(long draws) => _random.Restore(draws);
 
     private static Tensor Transform(Tensor image, (bool Horizontal, bool Vertical, int Turns) draws)
     {

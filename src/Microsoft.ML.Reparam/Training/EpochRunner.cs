@@ -1,9 +1,14 @@
+using Microsoft.ML.Reparam.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
 
-/// <summary>One pass over the shuffled training images: schedule, augmentation (images and map targets together), the objective's loss (+ hook terms), step.</summary>
-internal sealed class EpochRunner
+/// <summary>
+/// One pass over the shuffled training images: schedule, augmentation (images and map targets together), the objective's
+/// input preparation (its own seeded generator: no global torch state), loss (+ hook terms), step. Its position — step,
+/// order and every generator — is checkpointed.
+/// </summary>
+internal sealed class EpochRunner : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly optim.Optimizer _optimizer;
@@ -13,7 +18,8 @@ internal sealed class EpochRunner
     private readonly Device _device;
     private readonly ITrainingObjective _objective;
     private readonly BatchAugmenter _augmenter;
-    private readonly Random _shuffle;
+    private readonly ReplayableRandom _shuffle;
+    private readonly Generator _generator;
     private readonly int[] _order;
     private int _step;
 
@@ -27,12 +33,16 @@ internal sealed class EpochRunner
         _settings = settings;
         _device = device;
         _augmenter = new BatchAugmenter(settings.RandomCropPadding, settings.HorizontalFlip, settings.Seed + 1, settings.VerticalFlip, settings.Rotate90);
-        _shuffle = new Random(settings.Seed + 2);
+        _shuffle = new ReplayableRandom(settings.Seed + 2);
+        _generator = new Generator((ulong)settings.Seed + 3, device);
         _order = Enumerable.Range(0, train.Count).ToArray();
     }
 
     /// <summary>Runs epoch <paramref name="epoch"/>; returns its mean loss and the objective's metric on the training batches.</summary>
-    public (double Loss, double Metric) Run(int epoch, CancellationToken cancellationToken)
+    /// <param name="epoch">The 1-based epoch.</param>
+    /// <param name="canceled">Also stops the epoch when it returns true (the ML.NET environment's cancellation), or null.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    public (double Loss, double Metric) Run(int epoch, Func<bool>? canceled, CancellationToken cancellationToken)
     {
         _model.train();
         _shuffle.Shuffle(_order);
@@ -42,12 +52,17 @@ internal sealed class EpochRunner
         for (var start = 0; start < _order.Length; start += _settings.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (canceled?.Invoke() == true)
+            {
+                throw new OperationCanceledException($"The fit was canceled through its MLContext at epoch {epoch}, batch {(start / _settings.BatchSize) + 1}.");
+            }
+
             using var scope = NewDisposeScope();
             OptimizerFactory.SetLearningRate(_optimizer, _schedule.At(_step++));
             var count = Math.Min(_settings.BatchSize, _order.Length - start);
             var (images, targets) = _train.Batch(_order.AsSpan(start, count), _device);
             var (augmented, augmentedTargets) = _augmenter.Apply(images, targets, targetSet.Scale, targetSet.PadValue);
-            var (input, target) = _objective.Prepare(augmented, augmentedTargets!, null);
+            var (input, target) = _objective.Prepare(augmented, augmentedTargets!, _generator);
             var output = _model.forward(input);
             var loss = _objective.Loss(output, target);
             foreach (var hook in _settings.Hooks)
@@ -75,5 +90,47 @@ internal sealed class EpochRunner
         }
 
         return (lossSum / _order.Length, metric.Value);
+    }
+
+    /// <summary>Writes the position: step, batch order and the state of every generator.</summary>
+    public void Write(CheckpointWriter writer)
+    {
+        writer.Add("runner/step", [_step]);
+        writer.Add("runner/order", [.. _order.Select(i => (long)i)]);
+        writer.Add("runner/shuffleDraws", [_shuffle.Draws]);
+        writer.Add("runner/augmentDraws", [_augmenter.Draws]);
+        using var generatorState = _generator.get_state();
+        writer.Add("runner/generator", generatorState);
+    }
+
+    /// <summary>Returns to the position <see cref="Write"/> wrote.</summary>
+    public void Restore(CheckpointReader reader, int epochs)
+    {
+        var images = (long)_order.Length * epochs; // bounds, so a forged file cannot make the replay run for ever
+        Bound(reader, "runner/step", (images / _settings.BatchSize) + epochs);
+        Bound(reader, "runner/shuffleDraws", images);
+        Bound(reader, "runner/augmentDraws", images * 5);
+        var order = reader.Int64s("runner/order");
+        if (order.Length != _order.Length || order.Any(i => i < 0 || i >= _order.Length))
+        {
+            throw reader.Invalid($"its batch order has {order.Length} entries for {_order.Length} training images");
+        }
+
+        order.Select(i => (int)i).ToArray().CopyTo(_order, 0);
+        _step = checked((int)reader.Int64("runner/step"));
+        _shuffle.Restore(reader.Int64("runner/shuffleDraws"));
+        _augmenter.Restore(reader.Int64("runner/augmentDraws"));
+        using var generatorState = reader.Tensor("runner/generator");
+        _generator.set_state(generatorState);
+    }
+
+    public void Dispose() => _generator.Dispose();
+
+    private static void Bound(CheckpointReader reader, string name, long maximum)
+    {
+        if (reader.Int64(name) is var value && (value < 0 || value > maximum))
+        {
+            throw reader.Invalid($"'{name}' is {value}, outside [0, {maximum}]");
+        }
     }
 }

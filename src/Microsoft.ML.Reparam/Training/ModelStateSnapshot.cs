@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
@@ -11,6 +12,39 @@ internal sealed class ModelStateSnapshot : IDisposable
     {
         using var noGrad = no_grad();
         _state = model.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
+    }
+
+    private ModelStateSnapshot(Dictionary<string, Tensor> state) => _state = state;
+
+    /// <summary>Reads the entries <paramref name="prefix"/>/name of a checkpoint, one per entry of <paramref name="model"/>'s state, checked against its shapes.</summary>
+    public static ModelStateSnapshot Read(CheckpointReader reader, string prefix, nn.Module model)
+    {
+        var state = new Dictionary<string, Tensor>();
+        try
+        {
+            foreach (var (name, tensor) in model.state_dict())
+            {
+                var copy = zeros_like(tensor, device: CPU).DetachFromDisposeScope();
+                state[name] = copy;
+                reader.CopyInto($"{prefix}/{name}", copy);
+            }
+        }
+        catch
+        {
+            new ModelStateSnapshot(state).Dispose();
+            throw;
+        }
+
+        return new ModelStateSnapshot(state);
+    }
+
+    /// <summary>Writes every tensor as the checkpoint entry <paramref name="prefix"/>/name.</summary>
+    public void Write(CheckpointWriter writer, string prefix)
+    {
+        foreach (var (name, tensor) in _state)
+        {
+            writer.Add($"{prefix}/{name}", tensor);
+        }
     }
 
     public void RestoreInto(nn.Module model)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Tasks.Classification;
+using Microsoft.ML.Reparam.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
@@ -12,7 +13,8 @@ public static class TrainingLoop
     /// <summary>
     /// Trains <paramref name="model"/> in place; on return it holds the best epoch's weights, is on the CPU
     /// and in eval mode. Seed torch (<c>torch.manual_seed</c>) before building the model for repeatable weights;
-    /// everything random inside the loop derives from <see cref="TrainingSettings.Seed"/>.
+    /// everything random inside the loop derives from <see cref="TrainingSettings.Seed"/> through generators of its
+    /// own (no global torch state), so loops may run concurrently.
     /// </summary>
     /// <param name="model">The expanded network, on the CPU; moved to the training device and back.</param>
     /// <param name="data">Training images (a validation split is taken from them when configured).</param>
@@ -31,15 +33,12 @@ public static class TrainingLoop
         ArgumentNullException.ThrowIfNull(settings);
         rows ??= [.. Enumerable.Range(0, data.Count)];
         Validate(rows.Length, settings);
-        manual_seed(settings.Seed);
         var objective = settings.Objective ?? new ClassificationObjective(settings.LabelSmoothing);
         var device = TrainingDevice.Select(settings.GpuDeviceId, settings.FallbackToCpu);
         var (train, validation) = Split(data, rows, settings);
+        var plan = settings.Checkpoint is { } checkpoint ? checkpoint with { Run = DataFingerprint.Add(checkpoint.Run, data, rows) } : null;
         var watch = Stopwatch.StartNew();
-        var history = new List<TrainingProgress>();
-        ModelStateSnapshot? best = null;
-        var bestEpoch = settings.Epochs;
-        double? bestMetric = null;
+        TrainingState? state = null;
         model.to(device);
         try
         {
@@ -47,25 +46,29 @@ public static class TrainingLoop
             var stepsPerEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
             var totalSteps = stepsPerEpoch * settings.Epochs;
             var schedule = new CosineSchedule(settings.LearningRate, totalSteps, Math.Min(totalSteps, (int)Math.Round(settings.WarmupEpochs * stepsPerEpoch)));
-            var epochRunner = new EpochRunner(model, optimizer, schedule, train, settings, objective, device);
-            for (var epoch = 1; epoch <= settings.Epochs; epoch++)
+            using var epochRunner = new EpochRunner(model, optimizer, schedule, train, settings, objective, device);
+            state = (plan is null ? null : TrainingCheckpoint.TryResume(plan, settings.Epochs, model, optimizer, epochRunner, settings.Hooks, device))
+                ?? new TrainingState { BestEpoch = settings.Epochs };
+            var firstEpoch = state.Epoch + 1;
+            for (var epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
             {
                 var epochWatch = Stopwatch.StartNew();
-                var (loss, trainMetric) = epochRunner.Run(epoch, cancellationToken);
+                var (loss, trainMetric) = epochRunner.Run(epoch, settings.Canceled, cancellationToken);
                 var learningRate = schedule.At((epoch * stepsPerEpoch) - 1);
                 var messages = settings.Hooks
                     .Select(hook => hook.OnEpochEnd(new EpochEndContext(model, epoch, settings.Epochs, learningRate, settings.LearningRate)))
                     .Where(message => message is not null)
                     .ToList(); // hooks run now, before validation sees the weights they may edit
                 double? validationMetric = validation is null ? null : ModelEvaluation.Metric(model, validation, objective, settings.BatchSize, device);
-                if (validationMetric is { } v && (bestMetric is not { } b || (objective.HigherIsBetter ? v > b : v < b)))
+                if (validationMetric is { } v && (state.BestMetric is not { } b || (objective.HigherIsBetter ? v > b : v < b)))
                 {
-                    bestMetric = v;
-                    bestEpoch = epoch;
-                    best?.Dispose();
-                    best = new ModelStateSnapshot(model);
+                    state.BestMetric = v;
+                    state.BestEpoch = epoch;
+                    state.Best?.Dispose();
+                    state.Best = new ModelStateSnapshot(model);
                 }
 
+                var elapsed = TimeSpan.FromSeconds(state.EarlierSeconds) + watch.Elapsed;
                 var report = new TrainingProgress(
                     epoch,
                     settings.Epochs,
@@ -75,23 +78,28 @@ public static class TrainingLoop
                     validationMetric,
                     learningRate,
                     train.Count / Math.Max(epochWatch.Elapsed.TotalSeconds, 1e-9),
-                    watch.Elapsed,
-                    watch.Elapsed / epoch * (settings.Epochs - epoch),
+                    elapsed,
+                    watch.Elapsed / (epoch - firstEpoch + 1) * (settings.Epochs - epoch),
                     string.Join("; ", messages) is { Length: > 0 } text ? text : null);
-                history.Add(report);
+                state.Epoch = epoch;
+                state.History.Add(report);
+                if (plan is not null)
+                {
+                    TrainingCheckpoint.Save(plan, state, model, optimizer, epochRunner, settings.Hooks, elapsed.TotalSeconds);
+                }
+
                 progress?.Report(report);
             }
 
-            best?.RestoreInto(model);
+            state.Best?.RestoreInto(model);
+            return new TrainingResult(state.History, state.BestEpoch, state.EarlierSeconds + watch.Elapsed.TotalSeconds);
         }
         finally
         {
-            best?.Dispose();
+            state?.Dispose();
             model.to(CPU);
             model.eval();
         }
-
-        return new TrainingResult(history, bestEpoch, watch.Elapsed.TotalSeconds);
     }
 
     private static (BatchSource Train, BatchSource? Validation) Split(ImageTensorDataset data, int[] rows, TrainingSettings settings)

@@ -70,6 +70,12 @@ public sealed record TrainingSettings
     /// <summary>Gets a value indicating whether training falls back to the CPU when the GPU is unavailable.</summary>
     public bool FallbackToCpu { get; init; } = true;
 
+    /// <summary>Gets where the loop checkpoints after every epoch and resumes from, or null for no checkpoints.</summary>
+    internal Checkpoints.CheckpointPlan? Checkpoint { get; init; }
+
+    /// <summary>Gets a check, made before every batch, that stops training when it returns true (the MLContext's cancellation), or null.</summary>
+    internal Func<bool>? Canceled { get; init; }
+
     /// <summary>Gets the techniques that take part in training (regularisers, kernel reactivation).</summary>
     public IReadOnlyList<ITrainingHook> Hooks { get; init; } = [];
 }

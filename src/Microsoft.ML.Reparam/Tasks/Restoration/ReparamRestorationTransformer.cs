@@ -16,7 +16,6 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
 {
     private readonly RestorationProtocol _protocol;
     private readonly Lazy<OnnxModelRunner> _runner;
-    private bool _disposed;
 
     internal ReparamRestorationTransformer(FitResult fit, RestorationTask task)
         : base(fit)
@@ -45,7 +44,7 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfNegative(tileSize);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         var rgb = RgbImage.From(image);
         return RgbImage.FromPlanar(RestorePlanar(rgb.ToPlanar(), rgb.Height, rgb.Width, tileSize), rgb.Width * Scale, rgb.Height * Scale).ToMLImage();
     }
@@ -63,7 +62,7 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
     public RestorationMetrics Evaluate(IDataView data, int seed = 0, float? noiseLevel = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return RestorationEvaluation.Measure(RestorePlanar, RestorationPatches.ReadImages(data, ImageColumnName, "evaluation data"), ProtocolAt(noiseLevel), seed, ImageColumnName);
     }
 
@@ -77,7 +76,7 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
     public RestorationComparison Compare(MLImage groundTruth, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(groundTruth);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         var truth = RgbImage.From(groundTruth).CropToMultiple(Scale);
         if (truth.Width == 0 || truth.Height == 0)
         {
@@ -132,7 +131,6 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
 
     private protected override void DisposeResources()
     {
-        _disposed = true;
         if (_runner.IsValueCreated)
         {
             _runner.Value.Dispose();

@@ -1,6 +1,6 @@
-using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Reparam.Tasks.Restoration;
 
@@ -14,7 +14,7 @@ internal static class RestorationPatches
 {
     public static ImageInput Read(MLContext mlContext, IDataView data, ReparamRestorationOptions options, RestorationTask task)
     {
-        var truths = ReadImages(data, options.ImageColumnName, "training data");
+        var truths = ReadImages(data, options.ImageColumnName, "training data", options.MaxImagePixels);
         var (scale, patch) = (task.Scale, options.PatchSize);
         var (inputSize, targetSize) = (3 * patch * patch, 3 * patch * scale * patch * scale);
         var count = checked(truths.Count * options.PatchesPerImage);
@@ -63,7 +63,7 @@ internal static class RestorationPatches
     }
 
     /// <summary>Reads every image of an image column as 8-bit RGB, naming the column and row of a missing one; <paramref name="what"/> names the data in errors.</summary>
-    public static IReadOnlyList<RgbImage> ReadImages(IDataView data, string imageColumnName, string what)
+    public static IReadOnlyList<RgbImage> ReadImages(IDataView data, string imageColumnName, string what, long maxPixels = ImageLimit.DefaultMaxPixels)
     {
         var column = data.Schema.GetColumnOrNull(imageColumnName)
             ?? throw new ArgumentException($"Image column '{imageColumnName}' was not found; the data has {string.Join(", ", data.Schema.Select(c => $"'{c.Name}'"))}.", nameof(data));
@@ -78,10 +78,14 @@ internal static class RestorationPatches
         MLImage image = null!;
         while (cursor.MoveNext())
         {
-            getter(ref image);
-            images.Add(image is null
-                ? throw new ArgumentException($"Image column '{imageColumnName}': row {images.Count} has no image.", nameof(data))
-                : RgbImage.From(image)); // read, never disposed: the caller owns its images
+            ImageLimit.Read(getter, ref image, imageColumnName, images.Count);
+            if (image is null)
+            {
+                throw new ArgumentException($"Image column '{imageColumnName}': row {images.Count} has no image.", nameof(data));
+            }
+
+            ImageLimit.Check(imageColumnName, images.Count, image.Width, image.Height, maxPixels);
+            images.Add(RgbImage.From(image)); // read, never disposed: the caller owns its images
         }
 
         return images.Count > 0 ? images : throw new ArgumentException($"Image column '{imageColumnName}': the {what} has no rows.", nameof(data));

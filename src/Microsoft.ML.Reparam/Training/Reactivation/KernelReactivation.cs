@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.ML.Reparam.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training.Reactivation;
@@ -7,7 +9,7 @@ namespace Microsoft.ML.Reparam.Training.Reactivation;
 /// over every trainable 4-D convolution weight of the model are multiplied by L1(best kernel of their filter) / L1(kernel),
 /// which keeps the ratios of their weights (docs/reactivation.md). Optimizer state is left as it is.
 /// </summary>
-internal sealed class KernelReactivation : ITrainingHook
+internal sealed class KernelReactivation : ITrainingHook, ICheckpointedHook
 {
     private readonly KernelReactivationOptions _options;
     private readonly List<ReactivationEvent> _events = [];
@@ -41,6 +43,16 @@ internal sealed class KernelReactivation : ITrainingHook
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.parameters().Where(p => p.requires_grad && p.dim() == 4).Cast<Tensor>().ToList();
+    }
+
+    /// <inheritdoc />
+    public string SaveState() => JsonSerializer.Serialize(_events);
+
+    /// <inheritdoc />
+    public void RestoreState(string state)
+    {
+        _events.Clear();
+        _events.AddRange(JsonSerializer.Deserialize<List<ReactivationEvent>>(state) ?? []);
     }
 
     /// <inheritdoc />

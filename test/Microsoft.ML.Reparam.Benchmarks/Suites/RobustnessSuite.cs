@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.ML.Reparam.Benchmarks.Measurement;
+using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Robustness;
+using Microsoft.ML.Reparam.Training;
+using Microsoft.ML.Reparam.Training.Reactivation;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Benchmarks.Suites;
+
+/// <summary>
+/// Suite <c>robustness</c> (issue #15): kill-and-resume in child processes, two fits at once and a canceled fit,
+/// the bad-input catalogue, scoring from 8 threads, and memory over a long run of epochs and of predictions.
+/// <c>--quick</c> shortens the scoring and the epochs.
+/// </summary>
+internal sealed class RobustnessSuite : IBenchmarkSuite
+{
+    public string Name => "robustness";
+
+    public SuiteResult Run(BenchmarkArguments arguments)
+    {
+        var quick = arguments.Quick;
+        var watch = Stopwatch.StartNew();
+        var resume = Resume();
+        Console.WriteLine($"resume: {resume}");
+        var isolation = Isolation();
+        Console.WriteLine($"isolation: {isolation}");
+        var badInputs = BadInputs();
+        Console.WriteLine($"bad inputs: {badInputs.Summary}");
+        var concurrency = Concurrency(threads: 8, perThread: quick ? 1_250 : 10_000, predictions: quick ? 20_000 : 100_000);
+        Console.WriteLine($"concurrency: {concurrency}");
+        var memory = Memory(epochs: quick ? 30 : 100);
+        Console.WriteLine($"memory: {memory}");
+        var minutes = watch.Elapsed.TotalMinutes;
+        var json = new { badInputs = badInputs.Summary, resume, isolation, concurrency, memory, minutes };
+        return new SuiteResult(json, Markdown(badInputs, resume, isolation, concurrency, memory, minutes));
+    }
+
+    private static ResumeResult Resume()
+    {
+        var (uninterrupted, interrupted) = (Directory.CreateTempSubdirectory("robustness-a-").FullName, Directory.CreateTempSubdirectory("robustness-b-").FullName);
+        try
+        {
+            var (epochAfterKill, resumed) = TrainingChildProcess.KillAndResume(uninterrupted, interrupted, seed: 3, new Random(Environment.TickCount));
+            var (compared, different, maxAbsDiff) = CheckpointComparison.Compare(uninterrupted, interrupted);
+            return new ResumeResult(epochAfterKill == 1 && resumed.SequenceEqual([2, 3, 4]) && different.Count == 0, maxAbsDiff, (int)epochAfterKill, resumed, compared, different);
+        }
+        finally
+        {
+            Directory.Delete(uninterrupted, recursive: true);
+            Directory.Delete(interrupted, recursive: true);
+        }
+    }
+
+    private static IsolationResult Isolation()
+    {
+        var alone = new[] { 1, 2 }.Select(seed => Deployed(seed, default)).ToList();
+        var together = new[] { 1, 2 }.Select(seed => Task.Run(() => Deployed(seed, default))).ToArray();
+        Task.WaitAll(together);
+        var identical = alone[0].AsSpan().SequenceEqual(together[0].Result) && alone[1].AsSpan().SequenceEqual(together[1].Result);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var before = Tensor.TotalCount;
+        using var cancel = new CancellationTokenSource();
+        var epochs = new List<int>();
+        var canceled = false;
+        try
+        {
+            Deployed(1, cancel.Token, p => { epochs.Add(p.Epoch); cancel.Cancel(); });
+        }
+        catch (OperationCanceledException)
+        {
+            canceled = true;
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return new IsolationResult(identical, canceled && epochs.SequenceEqual([1]), before, Tensor.TotalCount);
+    }
+
+    private static byte[] Deployed(int seed, CancellationToken token, Action<TrainingProgress>? progress = null)
+    {
+        var mlContext = new MLContext(seed);
+        var options = TinyOptions(seed, epochs: 3);
+        options.CancellationToken = token;
+        options.Progress = progress is null ? null : new Reporter(progress);
+        using var model = mlContext.MulticlassClassification.Trainers.ReparamConv(options).Fit(Fashion(mlContext, 96));
+        return model.GetOnnxModel();
+    }
+
+    private static (BadInputSummary Summary, IReadOnlyList<BadInputOutcome> Outcomes) BadInputs()
+    {
+        var outcomes = BadInputCatalog.All.Select(c => c.Try(TimeSpan.FromMinutes(2))).ToList();
+        foreach (var outcome in outcomes.Where(o => o.Result != BadInputResult.Clear))
+        {
+            Console.WriteLine($"  {outcome.Result}: {outcome.Case} — {outcome.Detail}");
+        }
+
+        var summary = new BadInputSummary(
+            outcomes.Count,
+            outcomes.Count(o => o.Result == BadInputResult.Clear),
+            outcomes.Count(o => o.Result is BadInputResult.Crash or BadInputResult.Hang),
+            outcomes.Count(o => o.Result == BadInputResult.Unclear),
+            outcomes.Count(o => o.Result == BadInputResult.Accepted));
+        return (summary, outcomes);
+    }
+
+    private static ConcurrencyResult Concurrency(int threads, int perThread, int predictions)
+    {
+        var mlContext = new MLContext(1);
+        var fashion = FashionMnist.LoadEmbedded().Test;
+        var images = Enumerable.Range(0, 100).Select(fashion.ToMLImage).ToList();
+        using var model = mlContext.MulticlassClassification.Trainers.ReparamConv(TinyOptions(1, epochs: 2)).Fit(Fashion(mlContext, 512));
+        var zip = Path.Combine(Directory.CreateTempSubdirectory("robustness-zip-").FullName, "model.zip");
+        mlContext.Model.Save(model, null, zip);
+        var loaded = mlContext.Model.LoadVerified(zip, out _);
+        var reference = ScoringLoad.Reference(mlContext, model, images);
+        var mismatches = ScoringLoad.Reference(mlContext, loaded, images).Zip(reference).Count(pair => !pair.First.AsSpan().SequenceEqual(pair.Second));
+        var watch = Stopwatch.StartNew();
+        mismatches += ScoringLoad.Engines(mlContext, model, images, reference, threads, perThread);
+        mismatches += ScoringLoad.Engines(mlContext, loaded, images, reference, threads, perThread);
+        var enginesPerSecond = 2.0 * threads * perThread / watch.Elapsed.TotalSeconds;
+        mismatches += ScoringLoad.SharedTransform(mlContext, model, images, reference, threads, rounds: perThread / images.Count);
+        mismatches += ScoringLoad.SharedTransform(mlContext, loaded, images, reference, threads, rounds: perThread / images.Count);
+        var total = (4 * threads * perThread) + (2 * images.Count);
+
+        // Resident memory over many predictions: warm up, then one engine per thread again.
+        ScoringLoad.Engines(mlContext, loaded, images, reference, threads, 1_000);
+        GC.Collect();
+        var startRss = ProcessMemory.CurrentMb();
+        mismatches += ScoringLoad.Engines(mlContext, loaded, images, reference, threads, predictions / threads);
+        GC.Collect();
+        var endRss = ProcessMemory.CurrentMb();
+        Directory.Delete(Path.GetDirectoryName(zip)!, recursive: true);
+        var disposed = images.Count(i => i.Width != 28);
+        images.ForEach(i => i.Dispose());
+        return new ConcurrencyResult(threads, total + predictions, mismatches, disposed, Math.Round(enginesPerSecond), predictions, Math.Round(startRss, 1), Math.Round(endRss, 1));
+    }
+
+    private static MemoryResult Memory(int epochs)
+    {
+        var mlContext = new MLContext(1);
+        var folder = Directory.CreateTempSubdirectory("robustness-memory-").FullName;
+        var samples = new List<(long Tensors, double Rss)>();
+        var options = TinyOptions(1, epochs);
+        options.CheckpointDirectory = folder;
+        options.KernelReactivation = new KernelReactivationOptions { Interval = 5 };
+        options.Progress = new Reporter(_ =>
+        {
+            GC.Collect();
+            samples.Add((Tensor.TotalCount, ProcessMemory.CurrentMb()));
+        });
+        using (mlContext.MulticlassClassification.Trainers.ReparamConv(options).Fit(Fashion(mlContext, 64)))
+        {
+        }
+
+        Directory.Delete(folder, recursive: true);
+        var (start, end) = (samples[1], samples[^1]); // after epoch 2: optimizer state and the best-epoch copy exist
+        return new MemoryResult(epochs, Math.Round(start.Rss, 1), Math.Round(end.Rss, 1), start.Tensors, end.Tensors, samples.Max(s => s.Tensors));
+    }
+
+    private static ReparamConvTrainerOptions TinyOptions(int seed, int epochs) => new()
+    {
+        StageWidths = [8, 16],
+        StageDepths = [1, 1],
+        StageStrides = [2, 2],
+        Epochs = epochs,
+        BatchSize = 16,
+        ValidationFraction = 0.2,
+        RandomCropPadding = 1,
+        HorizontalFlip = true,
+        InputMean = [0.3f],
+        InputStd = [0.35f],
+        FoldCheckImages = 4,
+        Seed = seed,
+    };
+
+    private static IDataView Fashion(MLContext mlContext, int count)
+    {
+        var view = FashionMnist.LoadEmbedded().Train.Take(count).ToDataView(mlContext);
+        return mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view);
+    }
+
+    private static string Markdown((BadInputSummary Summary, IReadOnlyList<BadInputOutcome> Outcomes) bad, ResumeResult resume, IsolationResult isolation, ConcurrencyResult concurrency, MemoryResult memory, double minutes)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Whole suite: {minutes:F1} minutes on this machine (2 cores).").AppendLine();
+        text.AppendLine("| check | result |").AppendLine("| --- | --- |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| kill in epoch 2 of 4 (child process), resume in a new process | checkpoint held epoch {resume.EpochAfterKill}; resumed epochs {string.Join(", ", resume.ResumedEpochs)}; {resume.Compared} checkpoint entries compared, {resume.Different.Count} differ; max abs weight difference {resume.MaxAbsDiff:G3}; identical: **{resume.Identical}** |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| two fits at once (seeds 1, 2) vs one after the other | deployed ONNX bitwise identical: **{isolation.ConcurrentFitsIdentical}** |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| cancellation after epoch 1 | stopped within the next batch: **{isolation.CanceledWithinABatch}**; live native tensors before {isolation.NativeTensorsBefore}, after {isolation.NativeTensorsAfter} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| bad inputs | {bad.Summary.Tried} tried: {bad.Summary.ClearErrors} clear errors, {bad.Summary.Crashes} crashes or hangs, {bad.Summary.Unclear} unclear, {bad.Summary.Accepted} accepted |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| scoring from {concurrency.Threads} threads (engine per thread, shared Transform; fitted and from .zip) | {concurrency.Predictions} predictions, **{concurrency.Mismatches}** mismatches against one thread; {concurrency.DisposedCallerImages} caller images disposed; {concurrency.EnginePredictionsPerSecond} engine predictions/s |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| resident memory over {concurrency.RssPredictions} predictions (8 engines, .zip model) | {concurrency.StartRssMb} MB → {concurrency.EndRssMb} MB |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {memory.Epochs} epochs (checkpoints, validation, reactivation every 5) | live native tensors {memory.NativeTensorsStart} → {memory.NativeTensorsEnd} (max {memory.NativeTensorsMax}); RSS {memory.StartRssMb} MB → {memory.EndRssMb} MB |");
+        text.AppendLine().AppendLine("Bad inputs (catalogue in test/Shared/BadInputCatalog*.cs):").AppendLine();
+        text.AppendLine("| task | input | expected | result | message |").AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var outcome in bad.Outcomes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {outcome.Case.Task} | {outcome.Case.Input} | {outcome.Case.Expected.Name} | {outcome.Result} | {outcome.Detail.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal)} |");
+        }
+
+        return text.ToString();
+    }
+
+    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    private sealed record ResumeResult(bool Identical, double MaxAbsDiff, int EpochAfterKill, IReadOnlyList<int> ResumedEpochs, int Compared, IReadOnlyList<string> Different);
+
+    private sealed record IsolationResult(bool ConcurrentFitsIdentical, bool CanceledWithinABatch, long NativeTensorsBefore, long NativeTensorsAfter);
+
+    private sealed record BadInputSummary(int Tried, int ClearErrors, int Crashes, int Unclear, int Accepted);
+
+    private sealed record ConcurrencyResult(int Threads, int Predictions, int Mismatches, int DisposedCallerImages, double EnginePredictionsPerSecond, int RssPredictions, double StartRssMb, double EndRssMb);
+
+    private sealed record MemoryResult(int Epochs, double StartRssMb, double EndRssMb, long NativeTensorsStart, long NativeTensorsEnd, long NativeTensorsMax);
+}

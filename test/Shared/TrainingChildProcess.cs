@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Microsoft.ML.Reparam.Robustness;
+
+/// <summary>Runs test/TrainingChild, a checkpointed fit in a process of its own, and kills it when asked.</summary>
+internal sealed class TrainingChildProcess : IDisposable
+{
+    private readonly Process _process;
+
+    public TrainingChildProcess(string checkpointDirectory, int epochs, int seed)
+    {
+        // test/<project>/bin/<Configuration>/<tfm>/ → test/TrainingChild/bin/<Configuration>/<tfm>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var child = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.FullName, "TrainingChild", "bin", output.Parent.Name, output.Name, "TrainingChild.dll");
+        if (!File.Exists(child))
+        {
+            throw new FileNotFoundException($"The training child is not built: {child}", child);
+        }
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { child, checkpointDirectory, $"{epochs}", $"{seed}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start)!;
+        Errors = _process.StandardError.ReadToEndAsync();
+    }
+
+    public Task<string> Errors { get; }
+
+    /// <summary>Reads the next "epoch N SECONDS" line; returns null at "done" or the end of the output.</summary>
+    public (int Epoch, double Seconds)? NextEpoch()
+    {
+        var line = _process.StandardOutput.ReadLine();
+        if (line is null or "done")
+        {
+            return null;
+        }
+
+        var parts = line.Split(' ');
+        return (int.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Kills the process tree at once (no chance to clean up) and waits for it.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>Reads the rest of the output; returns the epochs reported, or throws if the process fails or takes over five minutes.</summary>
+    public List<int> RunToEnd()
+    {
+        var epochs = new List<int>();
+        while (NextEpoch() is { } report)
+        {
+            epochs.Add(report.Epoch);
+        }
+
+        if (!_process.WaitForExit(300_000) || _process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The training child failed: {(_process.HasExited ? $"exit code {_process.ExitCode}" : "timed out")}. {Errors.Result}");
+        }
+
+        return epochs;
+    }
+
+    /// <summary>
+    /// The whole experiment: an uninterrupted 4-epoch fit in one folder; in another, a fit killed at a random moment
+    /// (uniform over 10–70 % of the first epoch's time) after the epoch-1 checkpoint, then resumed in a new process.
+    /// Returns the epoch the killed process's checkpoint held and the epochs the resumed process ran.
+    /// </summary>
+    public static (long CheckpointEpochAfterKill, List<int> ResumedEpochs) KillAndResume(string uninterrupted, string interrupted, int seed, Random random)
+    {
+        using (var whole = new TrainingChildProcess(uninterrupted, 4, seed))
+        {
+            whole.RunToEnd();
+        }
+
+        using (var killed = new TrainingChildProcess(interrupted, 4, seed))
+        {
+            var first = killed.NextEpoch() ?? throw new InvalidOperationException($"The training child ended before epoch 1: {killed.Errors.Result}");
+            Thread.Sleep(TimeSpan.FromSeconds(first.Seconds * (0.1 + (0.6 * random.NextDouble()))));
+            killed.Kill();
+        }
+
+        var epochAfterKill = CheckpointComparison.Epoch(interrupted);
+        using var resumed = new TrainingChildProcess(interrupted, 4, seed);
+        return (epochAfterKill, resumed.RunToEnd());
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+}
