@@ -58,8 +58,11 @@ internal static class CatalogEnvironment
     /// <returns>The check, or null.</returns>
     public static Func<bool>? Cancellation(IHostEnvironment environment)
     {
-        var host = environment.Register("Microsoft.ML.Reparam");
-        var flag = host.GetType().GetProperty("IsCanceled", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
-        return flag is null ? null : () => flag.GetValue(host) is true;
+        // A host registered on an environment that is already canceled is not canceled itself: read the root's flag too
+        // (MLContext keeps its environment in a private field). Seeded, so registering takes no draw from the context.
+        var host = environment.Register("Microsoft.ML.Reparam", seed: 0);
+        var root = environment.GetType().GetField("_env", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(environment) ?? environment;
+        var flags = new[] { host, root }.Select(o => (Owner: o, Flag: o.GetType().GetProperty("IsCanceled", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))).Where(f => f.Flag is not null).ToList();
+        return flags.Count == 0 ? null : () => flags.Any(f => f.Flag!.GetValue(f.Owner) is true);
     }
 }

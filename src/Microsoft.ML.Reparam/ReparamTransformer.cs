@@ -157,7 +157,6 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases what a task's transformer holds besides the chains.</summary>
     /// <summary>Throws when the model was disposed, saying how that happens unnoticed: a prediction engine disposes the model it was made from unless told otherwise.</summary>
     private protected void ThrowIfDisposed()
     {
@@ -167,6 +166,7 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
         }
     }
 
+    /// <summary>Releases what a task's transformer holds besides the chains.</summary>
     private protected virtual void DisposeResources()
     {
     }

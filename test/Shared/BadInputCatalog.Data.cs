@@ -46,6 +46,13 @@ internal static partial class BadInputCatalog
         FitClassifier(Pixels([0, 1, 0, 1]), o => { o.CheckpointDirectory = checkpoints; change?.Invoke(o); });
     }
 
+    /// <summary>Fits into a checkpoint folder whose lock another fit holds.</summary>
+    private static void FitWhileLocked(string folder)
+    {
+        using var other = new CheckpointPlan(folder, new Dictionary<string, string>()).Lock();
+        FitClassifier(Pixels([0, 1, 0, 1]), o => o.CheckpointDirectory = folder);
+    }
+
     private static void Images(ReparamConvTrainerOptions options) => (options.ImageColumnName, options.ImageWidth, options.ImageHeight) = ("Image", null, null);
 
     /// <summary>Pixel-vector rows 4×4 with key labels (class −1: a missing label).</summary>

@@ -59,6 +59,7 @@ internal static partial class BadInputCatalog
         yield return Case<InvalidDataException>("checkpoint", "corrupted checkpoint file", "does not match its checksum", folder => FitWithCheckpoint(folder, bytes => Flip(bytes, bytes.Length - 100)));
         yield return Case<InvalidDataException>("checkpoint", "a .zip where the checkpoint should be", "not a Microsoft.ML.Reparam checkpoint", folder => FitWithCheckpoint(folder, _ => File.ReadAllBytes(SavedZip(folder))));
         yield return Case<InvalidOperationException>("checkpoint", "checkpoint of another block kind", "BlockKind is RepVgg there, Dbb here", folder => FitWithCheckpoint(folder, bytes => bytes, o => o.BlockKind = BlockKind.Dbb));
+        yield return Case<IOException>("checkpoint", "checkpoint folder in use by another fit", "is in use by another fit", folder => FitWhileLocked(folder));
         yield return Case<IOException>("checkpoint", "checkpoint folder inside a file", "CheckpointDirectory", folder => FitClassifier(Pixels([0, 1, 0, 1]), o => o.CheckpointDirectory = Path.Combine(AFile(folder), "checkpoints")));
     }
 

@@ -50,13 +50,13 @@ internal sealed class TrainingChildProcess : IDisposable
         _process.WaitForExit();
     }
 
-    /// <summary>Reads the rest of the output; returns the epochs reported, or throws if the process fails or takes over five minutes.</summary>
-    public List<int> RunToEnd()
+    /// <summary>Reads the rest of the output; returns the epochs reported with their elapsed seconds, or throws if the process fails or takes over five minutes.</summary>
+    public List<(int Epoch, double Seconds)> RunToEnd()
     {
-        var epochs = new List<int>();
+        var epochs = new List<(int, double)>();
         while (NextEpoch() is { } report)
         {
-            epochs.Add(report.Epoch);
+            epochs.Add(report);
         }
 
         if (!_process.WaitForExit(300_000) || _process.ExitCode != 0)
@@ -68,27 +68,30 @@ internal sealed class TrainingChildProcess : IDisposable
     }
 
     /// <summary>
-    /// The whole experiment: an uninterrupted 4-epoch fit in one folder; in another, a fit killed at a random moment
-    /// (uniform over 10–70 % of the first epoch's time) after the epoch-1 checkpoint, then resumed in a new process.
-    /// Returns the epoch the killed process's checkpoint held and the epochs the resumed process ran.
+    /// The whole experiment: an uninterrupted 4-epoch fit in one folder, which also times epoch 2 (epoch 1 carries the
+    /// warm-up); in another folder, the same fit killed at a random moment of epoch 2 — uniform over 10–80 % of its
+    /// duration after the epoch-1 checkpoint is reported — then resumed in a new process. Returns the epoch the killed
+    /// process's checkpoint held and the epochs the resumed process ran.
     /// </summary>
     public static (long CheckpointEpochAfterKill, List<int> ResumedEpochs) KillAndResume(string uninterrupted, string interrupted, int seed, Random random)
     {
+        double epochTwoSeconds;
         using (var whole = new TrainingChildProcess(uninterrupted, 4, seed))
         {
-            whole.RunToEnd();
+            var times = whole.RunToEnd();
+            epochTwoSeconds = times[1].Seconds - times[0].Seconds;
         }
 
         using (var killed = new TrainingChildProcess(interrupted, 4, seed))
         {
-            var first = killed.NextEpoch() ?? throw new InvalidOperationException($"The training child ended before epoch 1: {killed.Errors.Result}");
-            Thread.Sleep(TimeSpan.FromSeconds(first.Seconds * (0.1 + (0.6 * random.NextDouble()))));
+            _ = killed.NextEpoch() ?? throw new InvalidOperationException($"The training child ended before epoch 1: {killed.Errors.Result}");
+            Thread.Sleep(TimeSpan.FromSeconds(epochTwoSeconds * (0.1 + (0.7 * random.NextDouble()))));
             killed.Kill();
         }
 
         var epochAfterKill = CheckpointComparison.Epoch(interrupted);
         using var resumed = new TrainingChildProcess(interrupted, 4, seed);
-        return (epochAfterKill, resumed.RunToEnd());
+        return (epochAfterKill, [.. resumed.RunToEnd().Select(report => report.Epoch)]);
     }
 
     public void Dispose()

@@ -22,6 +22,7 @@ internal static class Downsamplers
         var layers = In(model);
         static string Format(SpectralDownsampler layer)
         {
+            using var scope = NewDisposeScope();
             var values = layer.StrideParameter.detach().cpu().to(ScalarType.Float32).data<float>().ToArray();
             return string.Join("×", values.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
         }

@@ -111,9 +111,9 @@ internal sealed class EpochRunner : IDisposable
         Bound(reader, "runner/shuffleDraws", images);
         Bound(reader, "runner/augmentDraws", images * 5);
         var order = reader.Int64s("runner/order");
-        if (order.Length != _order.Length || order.Any(i => i < 0 || i >= _order.Length))
+        if (order.Length != _order.Length || order.Any(i => i < 0 || i >= _order.Length) || order.Distinct().Count() != order.Length)
         {
-            throw reader.Invalid($"its batch order has {order.Length} entries for {_order.Length} training images");
+            throw reader.Invalid($"its batch order is not an order of the {_order.Length} training images");
         }
 
         order.Select(i => (int)i).ToArray().CopyTo(_order, 0);
@@ -121,6 +121,12 @@ internal sealed class EpochRunner : IDisposable
         _shuffle.Restore(reader.Int64("runner/shuffleDraws"));
         _augmenter.Restore(reader.Int64("runner/augmentDraws"));
         using var generatorState = reader.Tensor("runner/generator");
+        using var expected = _generator.get_state();
+        if (!generatorState.shape.SequenceEqual(expected.shape) || generatorState.dtype != expected.dtype)
+        {
+            throw reader.Invalid($"its generator state has shape [{string.Join(", ", generatorState.shape)}], not [{string.Join(", ", expected.shape)}]");
+        }
+
         _generator.set_state(generatorState);
     }
 

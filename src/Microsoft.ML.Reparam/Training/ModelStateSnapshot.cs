@@ -11,7 +11,8 @@ internal sealed class ModelStateSnapshot : IDisposable
     public ModelStateSnapshot(nn.Module model)
     {
         using var noGrad = no_grad();
-        _state = model.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
+        using var scope = NewDisposeScope();
+        _state = model.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().MoveToOuterDisposeScope());
     }
 
     private ModelStateSnapshot(Dictionary<string, Tensor> state) => _state = state;

@@ -41,4 +41,21 @@ internal static class OptimizerFactory
             group.LearningRate = learningRate;
         }
     }
+
+    /// <summary>
+    /// Disposes the optimizer and its per-parameter state: TorchSharp's optimizers keep the state's tensors (momentum
+    /// buffers, moments) alive after their own disposal.
+    /// </summary>
+    public static void Release(optim.Optimizer optimizer)
+    {
+        if (optimizer is OptimizerHelper helper)
+        {
+            foreach (var state in helper.state_dict().State.OfType<IDisposable>())
+            {
+                state.Dispose();
+            }
+        }
+
+        optimizer.Dispose();
+    }
 }

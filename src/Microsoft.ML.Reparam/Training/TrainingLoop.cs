@@ -36,18 +36,19 @@ public static class TrainingLoop
         var objective = settings.Objective ?? new ClassificationObjective(settings.LabelSmoothing);
         var device = TrainingDevice.Select(settings.GpuDeviceId, settings.FallbackToCpu);
         var (train, validation) = Split(data, rows, settings);
-        var plan = settings.Checkpoint is { } checkpoint ? checkpoint with { Run = DataFingerprint.Add(checkpoint.Run, data, rows) } : null;
+        var plan = settings.Checkpoint is { } checkpoint ? checkpoint with { Run = DataFingerprint.Add(checkpoint.Run, data, rows, device) } : null;
         var watch = Stopwatch.StartNew();
         TrainingState? state = null;
+        using var checkpointLock = plan?.Lock();
         model.to(device);
+        var optimizer = OptimizerFactory.Create(model, settings);
         try
         {
-            using var optimizer = OptimizerFactory.Create(model, settings);
             var stepsPerEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
             var totalSteps = stepsPerEpoch * settings.Epochs;
             var schedule = new CosineSchedule(settings.LearningRate, totalSteps, Math.Min(totalSteps, (int)Math.Round(settings.WarmupEpochs * stepsPerEpoch)));
             using var epochRunner = new EpochRunner(model, optimizer, schedule, train, settings, objective, device);
-            state = (plan is null ? null : TrainingCheckpoint.TryResume(plan, settings.Epochs, model, optimizer, epochRunner, settings.Hooks, device))
+            state = (plan is null ? null : TrainingCheckpoint.TryResume(plan, settings.Epochs, model, optimizer, epochRunner, settings.Hooks))
                 ?? new TrainingState { BestEpoch = settings.Epochs };
             var firstEpoch = state.Epoch + 1;
             for (var epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
@@ -97,6 +98,7 @@ public static class TrainingLoop
         finally
         {
             state?.Dispose();
+            OptimizerFactory.Release(optimizer);
             model.to(CPU);
             model.eval();
         }

@@ -85,12 +85,13 @@ internal sealed class MaskReader(ReparamSegmentationOptions options, int classCo
         MLImage image = null!;
         return row =>
         {
-            getMask(ref mask);
+            ImageLimit.Read(getMask, ref mask, options.MaskColumnName, row, "Mask");
             if (mask is null)
             {
                 throw new ArgumentException($"Mask column '{options.MaskColumnName}': row {row} has no mask.", options.MaskColumnName);
             }
 
+            ImageLimit.Check(options.MaskColumnName, row, mask.Width, mask.Height, options.MaxImagePixels, "Mask");
             getImage?.Invoke(ref image);
             if (image is not null && (image.Width, image.Height) != (mask.Width, mask.Height))
             {

@@ -27,4 +27,22 @@ internal sealed record CheckpointPlan(string Directory, IReadOnlyDictionary<stri
             throw new IOException($"CheckpointDirectory '{Path.GetFullPath(Directory)}' cannot be written: {error.Message}", error);
         }
     }
+
+    /// <summary>
+    /// Takes the folder for this fit: an exclusive lock on <c>training.lock</c>, released when disposed or when the
+    /// process ends, so two fits never write one checkpoint.
+    /// </summary>
+    /// <exception cref="IOException">Another fit holds the folder.</exception>
+    public IDisposable Lock()
+    {
+        var path = Path.Combine(Directory, "training.lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException error)
+        {
+            throw new IOException($"CheckpointDirectory '{Path.GetFullPath(Directory)}' is in use by another fit (it holds '{path}'); give each fit its own folder.", error);
+        }
+    }
 }

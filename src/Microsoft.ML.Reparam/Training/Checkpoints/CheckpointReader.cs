@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using static TorchSharp.torch;
@@ -31,13 +32,13 @@ internal sealed class CheckpointReader
             throw reader.Invalid(bytes.Length == 0 ? "it is empty" : "it does not start with the checkpoint header (not a Microsoft.ML.Reparam checkpoint)");
         }
 
-        var version = BitConverter.ToInt32(bytes, 8);
+        var version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
         if (version != CheckpointFormat.Version)
         {
             throw reader.Invalid($"it has format version {version}; this library reads version {CheckpointFormat.Version}");
         }
 
-        var length = BitConverter.ToInt64(bytes, 12);
+        var length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(12));
         if (length != bytes.Length - CheckpointFormat.HeaderLength)
         {
             throw reader.Invalid($"it is truncated or has extra bytes: the header announces {length} bytes of content, the file holds {bytes.Length - CheckpointFormat.HeaderLength}");
@@ -89,9 +90,9 @@ internal sealed class CheckpointReader
         target.copy_(values);
     }
 
-    public long[] Int64s(string name) => [.. Values(Get(name, CheckpointEntryKind.Int64s), BitConverter.ToInt64)];
+    public long[] Int64s(string name) => [.. Values(Get(name, CheckpointEntryKind.Int64s), BinaryPrimitives.ReadInt64LittleEndian)];
 
-    public double[] Doubles(string name) => [.. Values(Get(name, CheckpointEntryKind.Doubles), BitConverter.ToDouble)];
+    public double[] Doubles(string name) => [.. Values(Get(name, CheckpointEntryKind.Doubles), BinaryPrimitives.ReadDoubleLittleEndian)];
 
     public long Int64(string name) => Single(name, Int64s(name));
 
@@ -102,12 +103,15 @@ internal sealed class CheckpointReader
     /// <summary>An <see cref="InvalidDataException"/> naming this file.</summary>
     public InvalidDataException Invalid(string problem) => new($"Checkpoint file '{Path}' cannot be used: {problem}. Delete it to start the training over.");
 
-    private static IEnumerable<T> Values<T>(Entry entry, Func<byte[], int, T> read)
+    private static T[] Values<T>(Entry entry, ReadValue<T> read)
     {
-        for (var offset = 0; offset < entry.Data.Length; offset += 8)
+        var values = new T[entry.Data.Length / 8];
+        for (var i = 0; i < values.Length; i++)
         {
-            yield return read(entry.Data, offset);
+            values[i] = read(entry.Data.AsSpan(8 * i, 8));
         }
+
+        return values;
     }
 
     private T Single<T>(string name, T[] values) => values.Length == 1 ? values[0] : throw Invalid($"entry '{name}' holds {values.Length} values, not one");
@@ -174,7 +178,7 @@ internal sealed class CheckpointReader
         long elements = 1;
         for (var d = 0; d < rank; d++)
         {
-            shape[d] = BitConverter.ToInt64(Take(payload, ref position, 8, $"the shape of '{name}'"));
+            shape[d] = BinaryPrimitives.ReadInt64LittleEndian(Take(payload, ref position, 8, $"the shape of '{name}'"));
             if (shape[d] < 0 || shape[d] > payload.Length)
             {
                 throw Invalid($"tensor '{name}' has dimension {shape[d]}");
@@ -202,7 +206,7 @@ internal sealed class CheckpointReader
         return new Entry(kind, default, [count], Take(payload, ref position, (int)(count * size), $"the values of '{name}'").ToArray());
     }
 
-    private int ReadInt32(byte[] payload, ref int position, string what) => BitConverter.ToInt32(Take(payload, ref position, 4, what));
+    private int ReadInt32(byte[] payload, ref int position, string what) => BinaryPrimitives.ReadInt32LittleEndian(Take(payload, ref position, 4, what));
 
     private ReadOnlySpan<byte> Take(byte[] payload, ref int position, int count, string what)
     {
@@ -215,6 +219,8 @@ internal sealed class CheckpointReader
         position += count;
         return span;
     }
+
+    private delegate T ReadValue<T>(ReadOnlySpan<byte> bytes);
 
     private sealed record Entry(CheckpointEntryKind Kind, CheckpointElementType ElementType, long[] Shape, byte[] Data);
 }

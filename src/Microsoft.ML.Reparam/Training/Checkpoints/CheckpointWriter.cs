@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using static TorchSharp.torch;
@@ -73,13 +74,15 @@ internal sealed class CheckpointWriter
     {
         _writer.Flush();
         var payload = new byte[4 + _content.Length];
-        BitConverter.GetBytes(_names.Count).CopyTo(payload, 0);
+        BinaryPrimitives.WriteInt32LittleEndian(payload, _names.Count);
         _content.GetBuffer().AsSpan(0, (int)_content.Length).CopyTo(payload.AsSpan(4));
         AtomicFile.Write(path, file =>
         {
             file.Write(CheckpointFormat.Magic);
-            file.Write(BitConverter.GetBytes(CheckpointFormat.Version));
-            file.Write(BitConverter.GetBytes((long)payload.Length));
+            Span<byte> numbers = stackalloc byte[12];
+            BinaryPrimitives.WriteInt32LittleEndian(numbers, CheckpointFormat.Version);
+            BinaryPrimitives.WriteInt64LittleEndian(numbers[4..], payload.Length);
+            file.Write(numbers);
             file.Write(SHA256.HashData(payload));
             file.Write(payload);
         });

@@ -27,9 +27,10 @@ internal static class OptimizerCheckpoint
         }
     }
 
-    public static void Restore(CheckpointReader reader, optim.Optimizer optimizer, Device device)
+    public static void Restore(CheckpointReader reader, optim.Optimizer optimizer)
     {
         var states = States(optimizer);
+        var parameters = optimizer.parameters().ToList(); // in the order of the states
         if (reader.Int64("optimizer/count") != states.Count)
         {
             throw reader.Invalid($"it holds optimizer state for {reader.Int64("optimizer/count")} parameters, the model has {states.Count}");
@@ -41,9 +42,19 @@ internal static class OptimizerCheckpoint
             switch (states[i])
             {
                 case SGD.State sgd when reader.Contains($"{prefix}/momentum"):
-                    var buffer = reader.Tensor($"{prefix}/momentum");
+                    var buffer = zeros_like(parameters[i]).DetachFromDisposeScope();
+                    try
+                    {
+                        reader.CopyInto($"{prefix}/momentum", buffer); // checks shape and element type
+                    }
+                    catch
+                    {
+                        buffer.Dispose();
+                        throw;
+                    }
+
                     sgd.momentum_buffer?.Dispose();
-                    sgd.momentum_buffer = buffer.to(device).DetachFromDisposeScope();
+                    sgd.momentum_buffer = buffer;
                     break;
                 case AdamW.State adam:
                     adam.step = reader.Int64($"{prefix}/step");

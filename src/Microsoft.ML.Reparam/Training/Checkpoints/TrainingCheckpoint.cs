@@ -52,7 +52,7 @@ internal static class TrainingCheckpoint
     /// state, or returns null when there is no checkpoint yet. A checkpoint of another run is refused, naming every
     /// setting that differs.
     /// </summary>
-    public static TrainingState? TryResume(CheckpointPlan plan, int epochs, nn.Module model, optim.Optimizer optimizer, EpochRunner runner, IReadOnlyList<ITrainingHook> hooks, Device device)
+    public static TrainingState? TryResume(CheckpointPlan plan, int epochs, nn.Module model, optim.Optimizer optimizer, EpochRunner runner, IReadOnlyList<ITrainingHook> hooks)
     {
         if (!File.Exists(plan.FilePath))
         {
@@ -67,13 +67,19 @@ internal static class TrainingCheckpoint
             throw reader.Invalid($"it records epoch {epoch} of a {epochs}-epoch fit");
         }
 
+        var (seconds, bestEpoch, history) = (reader.Double("seconds"), reader.Int64("bestEpoch"), History(reader));
+        if (!double.IsFinite(seconds) || seconds < 0 || bestEpoch < 1 || bestEpoch > epochs || history.Count != epoch)
+        {
+            throw reader.Invalid($"its clock ({seconds} s), best epoch ({bestEpoch}) or history ({history.Count} epochs) does not fit epoch {epoch} of {epochs}");
+        }
+
         var state = new TrainingState
         {
             Epoch = (int)epoch,
-            EarlierSeconds = reader.Double("seconds"),
-            BestEpoch = (int)reader.Int64("bestEpoch"),
+            EarlierSeconds = seconds,
+            BestEpoch = (int)bestEpoch,
             BestMetric = reader.Doubles("bestMetric") is [var metric] ? metric : null,
-            History = History(reader),
+            History = history,
         };
         try
         {
@@ -83,7 +89,7 @@ internal static class TrainingCheckpoint
             }
 
             state.Best = reader.Names.Any(name => name.StartsWith("best/", StringComparison.Ordinal)) ? ModelStateSnapshot.Read(reader, "best", model) : null;
-            OptimizerCheckpoint.Restore(reader, optimizer, device);
+            OptimizerCheckpoint.Restore(reader, optimizer);
             runner.Restore(reader, state.Epoch);
             foreach (var (hook, index) in hooks.Select((hook, index) => (hook, index)))
             {
@@ -110,7 +116,8 @@ internal static class TrainingCheckpoint
     {
         try
         {
-            return JsonSerializer.Deserialize<List<TrainingProgress>>(reader.Text("history")) ?? throw reader.Invalid("its history is empty");
+            var history = JsonSerializer.Deserialize<List<TrainingProgress>>(reader.Text("history"));
+            return history is not null && history.All(report => report is not null) ? history : throw reader.Invalid("its history has empty entries");
         }
         catch (JsonException exception)
         {

@@ -51,8 +51,14 @@ internal sealed class KernelReactivation : ITrainingHook, ICheckpointedHook
     /// <inheritdoc />
     public void RestoreState(string state)
     {
+        var events = JsonSerializer.Deserialize<List<ReactivationEvent>>(state) ?? [];
+        if (events.Any(e => e is null))
+        {
+            throw new JsonException("a reactivation event is empty");
+        }
+
         _events.Clear();
-        _events.AddRange(JsonSerializer.Deserialize<List<ReactivationEvent>>(state) ?? []);
+        _events.AddRange(events);
     }
 
     /// <inheritdoc />
