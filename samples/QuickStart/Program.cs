@@ -35,6 +35,7 @@ var options = new ReparamConvTrainerOptions
     RandomCropPadding = 2,
     RetainTrainedNetwork = true,
     Progress = new ConsoleProgress(),
+    CheckpointDirectory = arguments.CheckpointDirectory,
 };
 var trainView = train.ToDataView(mlContext);
 var watch = Stopwatch.StartNew();

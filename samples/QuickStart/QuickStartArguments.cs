@@ -2,16 +2,17 @@ using System.Globalization;
 
 namespace Microsoft.ML.Reparam.Samples.QuickStart;
 
-/// <summary>Command line: <c>[--data DIR] [--epochs N] [--out DIR]</c>.</summary>
-internal sealed record QuickStartArguments(string? DataDirectory, int Epochs, string OutputDirectory)
+/// <summary>Command line: <c>[--data DIR] [--epochs N] [--out DIR] [--checkpoint DIR]</c>.</summary>
+internal sealed record QuickStartArguments(string? DataDirectory, int Epochs, string OutputDirectory, string? CheckpointDirectory = null)
 {
-    public const string Usage = "usage: QuickStart [--data DIR] [--epochs N] [--out DIR]\n  --data DIR   Fashion-MNIST IDX files (default: the embedded 10,000/2,000-image subset)\n  --epochs N   training epochs (default 12)\n  --out DIR    output folder (default artifacts/quickstart)";
+    public const string Usage = "usage: QuickStart [--data DIR] [--epochs N] [--out DIR] [--checkpoint DIR]\n  --data DIR        Fashion-MNIST IDX files (default: the embedded 10,000/2,000-image subset)\n  --epochs N        training epochs (default 12)\n  --out DIR         output folder (default artifacts/quickstart)\n  --checkpoint DIR  checkpoint after every epoch; run the same command again to resume after an interruption";
 
     public static QuickStartArguments Parse(string[] args)
     {
         string? data = null;
         var epochs = 12;
         var output = Path.Combine("artifacts", "quickstart");
+        string? checkpoint = null;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -26,6 +27,9 @@ internal sealed record QuickStartArguments(string? DataDirectory, int Epochs, st
                 case "--out":
                     output = value;
                     break;
+                case "--checkpoint":
+                    checkpoint = value;
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}");
             }
@@ -33,6 +37,6 @@ internal sealed record QuickStartArguments(string? DataDirectory, int Epochs, st
             i++;
         }
 
-        return new QuickStartArguments(data, epochs, output);
+        return new QuickStartArguments(data, epochs, output, checkpoint);
     }
 }
