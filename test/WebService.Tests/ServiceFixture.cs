@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.ML.Data;
+using Microsoft.ML.Reparam.Data;
+
+namespace Microsoft.ML.Reparam.WebService.Tests;
+
+/// <summary>Trains a small classifier once, saves it as a stock .zip (input: an in-memory image), and starts the service on it.</summary>
+internal sealed class ServiceFixture : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("service-test-").FullName;
+
+    public ServiceFixture()
+    {
+        var mlContext = new MLContext(1);
+        var fashion = FashionMnist.LoadEmbedded().Test.Take(160);
+        var view = fashion.ToDataView(mlContext);
+        var keyed = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view);
+        using var model = mlContext.MulticlassClassification.Trainers.ReparamConv(new ReparamConvTrainerOptions
+        {
+            StageWidths = [8, 16],
+            StageDepths = [1, 1],
+            StageStrides = [2, 2],
+            Epochs = 2,
+            BatchSize = 16,
+            ValidationFraction = 0,
+            FoldCheckImages = 4,
+            Seed = 1,
+        }).Fit(keyed);
+        ClassifierPath = Path.Combine(_folder, "classifier.zip");
+        mlContext.Model.Save(model, keyed.Schema, ClassifierPath);
+        Images = [.. Enumerable.Range(0, 24).Select(i => Png(fashion.ToMLImage(i)))];
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
+            .UseSetting("Service:Classifier", ClassifierPath)
+            .UseSetting("Service:MaxUploadBytes", $"{MaxUploadBytes}"));
+    }
+
+    public const long MaxUploadBytes = 1 << 20;
+
+    public string ClassifierPath { get; }
+
+    /// <summary>Gets 24 embedded test images as PNG files.</summary>
+    public IReadOnlyList<byte[]> Images { get; }
+
+    public WebApplicationFactory<Program> Factory { get; }
+
+    public static MultipartFormDataContent Upload(byte[] bytes, string field = "image", string contentType = "image/png", string fileName = "upload.png")
+    {
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return new MultipartFormDataContent { { file, field, fileName } };
+    }
+
+    public void Dispose()
+    {
+        Factory.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private byte[] Png(MLImage image)
+    {
+        using (image)
+        {
+            var path = Path.Combine(_folder, $"{Guid.NewGuid():N}.png");
+            image.Save(path);
+            return File.ReadAllBytes(path);
+        }
+    }
+}
