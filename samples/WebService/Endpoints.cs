@@ -3,7 +3,7 @@ namespace Microsoft.ML.Reparam.Samples.WebService;
 /// <summary>The scoring endpoints: each reads one uploaded image within the limits and answers from a pooled engine.</summary>
 public static class Endpoints
 {
-    public static void Map(WebApplication app, ServiceOptions limits, ModelHost<ClassScores>? classifier, ModelHost<MaskOutput>? segmenter, ModelHost<RestoredOutput>? upscaler, ModelHost<RestoredOutput>? denoiser)
+    public static void Map(WebApplication app, ServiceOptions limits, ModelHost? classifier, ModelHost? segmenter, ModelHost? upscaler, ModelHost? denoiser)
     {
         app.MapGet("/health", () => Results.Json(new
         {
@@ -19,7 +19,7 @@ public static class Endpoints
                 var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxImagePixels);
                 using (image)
                 {
-                    var scores = classifier.Predict(image, bytes).Score;
+                    var scores = classifier.Predict<ClassScores>(image, bytes).Score;
                     var best = Array.IndexOf(scores, scores.Max());
                     return Results.Json(new { label = names[best], scores = names.Zip(scores).ToDictionary(p => p.First, p => p.Second) });
                 }
@@ -34,7 +34,7 @@ public static class Endpoints
                 var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxImagePixels);
                 using (image)
                 {
-                    var mask = segmenter.Predict(image, bytes).PredictedMask.DenseValues().Select(k => (int)k - 1).ToArray();
+                    var mask = segmenter.Predict<MaskOutput>(image, bytes).PredictedMask.DenseValues().Select(k => (int)k - 1).ToArray();
                     var (height, width) = MaskSize(segmenter.OutputSchema, mask.Length);
                     return format == "json"
                         ? Results.Json(new { width, height, classes, mask })
@@ -47,7 +47,7 @@ public static class Endpoints
         MapRestorer(app, "/denoise", denoiser, limits);
     }
 
-    private static void MapRestorer(WebApplication app, string route, ModelHost<RestoredOutput>? restorer, ServiceOptions limits)
+    private static void MapRestorer(WebApplication app, string route, ModelHost? restorer, ServiceOptions limits)
     {
         if (restorer is null)
         {
@@ -59,7 +59,7 @@ public static class Endpoints
             var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxRestorationPixels);
             using (image)
             {
-                using var restored = restorer.Predict(image, bytes).RestoredImage ?? throw new InvalidOperationException("The model gave no image.");
+                using var restored = restorer.PredictImage(image, bytes, "RestoredImage");
                 return Results.File(Png.FromImage(restored), "image/png");
             }
         });

@@ -12,9 +12,3 @@ public sealed class MaskOutput
 {
     public VBuffer<uint> PredictedMask { get; set; }
 }
-
-/// <summary>A restorer's output image.</summary>
-public sealed class RestoredOutput
-{
-    public MLImage? RestoredImage { get; set; }
-}

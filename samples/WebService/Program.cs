@@ -9,10 +9,10 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = limits.MaxUploadBytes);
 
 var mlContext = new MLContext(1);
-var classifier = limits.Classifier is { } c ? new ModelHost<ClassScores>(mlContext, c) : null;
-var segmenter = limits.Segmenter is { } s ? new ModelHost<MaskOutput>(mlContext, s) : null;
-var upscaler = limits.Upscaler is { } u ? new ModelHost<RestoredOutput>(mlContext, u) : null;
-var denoiser = limits.Denoiser is { } d ? new ModelHost<RestoredOutput>(mlContext, d) : null;
+var classifier = limits.Classifier is { Length: > 0 } c ? new ModelHost(mlContext, c) : null;
+var segmenter = limits.Segmenter is { Length: > 0 } s ? new ModelHost(mlContext, s) : null;
+var upscaler = limits.Upscaler is { Length: > 0 } u ? new ModelHost(mlContext, u) : null;
+var denoiser = limits.Denoiser is { Length: > 0 } d ? new ModelHost(mlContext, d) : null;
 
 var app = builder.Build();
 app.UseMiddleware<ErrorAnswers>();

@@ -30,14 +30,33 @@ internal sealed class ServiceFixture : IDisposable
         ClassifierPath = Path.Combine(_folder, "classifier.zip");
         mlContext.Model.Save(model, keyed.Schema, ClassifierPath);
         Images = [.. Enumerable.Range(0, 24).Select(i => Png(fashion.ToMLImage(i)))];
+        using var upscaler = mlContext.Transforms.ReparamSuperResolution(new ReparamSuperResolutionOptions
+        {
+            Depth = 1,
+            Width = 4,
+            PatchSize = 8,
+            PatchesPerImage = 4,
+            Epochs = 1,
+            BatchSize = 8,
+            ImageWidth = 12,
+            ImageHeight = 10,
+            FoldCheckImages = 2,
+            Seed = 1,
+        }).Fit(view);
+        UpscalerPath = Path.Combine(_folder, "upscaler.zip");
+        mlContext.Model.Save(upscaler, view.Schema, UpscalerPath);
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
             .UseSetting("Service:Classifier", ClassifierPath)
+            .UseSetting("Service:Upscaler", UpscalerPath)
             .UseSetting("Service:MaxUploadBytes", $"{MaxUploadBytes}"));
     }
 
     public const long MaxUploadBytes = 1 << 20;
 
     public string ClassifierPath { get; }
+
+    /// <summary>Gets a ×2 upscaler whose saved chain takes 12×10 images.</summary>
+    public string UpscalerPath { get; }
 
     /// <summary>Gets 24 embedded test images as PNG files.</summary>
     public IReadOnlyList<byte[]> Images { get; }

@@ -32,6 +32,20 @@ public sealed class ServiceTests
     }
 
     [TestMethod]
+    public void TheServiceShipsStockMLNetOnly()
+    {
+        // test/WebService.Tests/bin/<Configuration>/<tfm>/ → samples/WebService/bin/<Configuration>/<tfm>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var deps = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName, "samples", "WebService", "bin", output.Parent.Name, output.Name, "WebService.deps.json");
+
+        var text = File.ReadAllText(deps);
+
+        StringAssert.Contains(text, "Microsoft.ML.OnnxTransformer");
+        Assert.DoesNotContain("TorchSharp", text);
+        Assert.DoesNotContain("Microsoft.ML.Reparam\"", text.Replace("Microsoft.ML.Reparam.Samples", string.Empty, StringComparison.Ordinal));
+    }
+
+    [TestMethod]
     public async Task EightConcurrentClientsGetTheAnswersOfSequentialRequests()
     {
         using var client = s_service.Factory.CreateClient();
@@ -59,6 +73,19 @@ public sealed class ServiceTests
         var first = JsonDocument.Parse(sequential[0]).RootElement;
         Assert.HasCount(10, first.GetProperty("scores").EnumerateObject().ToList());
         Assert.AreEqual(1.0, first.GetProperty("scores").EnumerateObject().Sum(p => p.Value.GetDouble()), 1e-5);
+    }
+
+    [TestMethod]
+    public async Task UpscaleAnswersWithAPngOfTheModelsOutputSize()
+    {
+        using var client = s_service.Factory.CreateClient();
+
+        using var response = await client.PostAsync("/upscale", ServiceFixture.Upload(s_service.Images[3]));
+        var png = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.AreEqual("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.AreEqual((24u, 20u), (BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(20))));
     }
 
     public static IEnumerable<object[]> BadUploads =>
