@@ -13,6 +13,10 @@ internal static class OutputShape
         .GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
         .Single(c => c.GetParameters().Length == 5);
 
-    public static SchemaShape.Column Column(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey) =>
-        (SchemaShape.Column)ColumnConstructor.Invoke([name, kind, itemType, isKey, new SchemaShape([])]);
+    public static SchemaShape.Column Column(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey, params string[] textAnnotations) =>
+        (SchemaShape.Column)ColumnConstructor.Invoke([name, kind, itemType, isKey, new SchemaShape(textAnnotations.Select(TextVector))]);
+
+    /// <summary>An annotation that is a vector of text (<c>KeyValues</c> of a key column, <c>SlotNames</c> of a score vector).</summary>
+    private static SchemaShape.Column TextVector(string annotation) =>
+        (SchemaShape.Column)ColumnConstructor.Invoke([annotation, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false, new SchemaShape([])]);
 }

@@ -81,8 +81,8 @@ internal sealed class ClassificationTask(ReparamConvTrainerOptions options) : Re
         }
 
         var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[options.ScoreColumnName] = OutputShape.Column(options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
-        columns[options.PredictedLabelColumnName] = OutputShape.Column(options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, isKey: true);
+        columns[options.ScoreColumnName] = OutputShape.Column(options.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false, "SlotNames");
+        columns[options.PredictedLabelColumnName] = OutputShape.Column(options.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, isKey: true, "KeyValues");
         return new SchemaShape(columns.Values);
     }
 

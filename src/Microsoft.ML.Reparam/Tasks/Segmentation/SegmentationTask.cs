@@ -140,7 +140,7 @@ internal sealed class SegmentationTask(ReparamSegmentationOptions options) : Rep
         }
 
         var columns = inputSchema.ToDictionary(c => c.Name);
-        columns[options.PredictedMaskColumnName] = OutputShape.Column(options.PredictedMaskColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.UInt32, isKey: true);
+        columns[options.PredictedMaskColumnName] = OutputShape.Column(options.PredictedMaskColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.UInt32, isKey: true, "KeyValues");
         if (options.ScoreColumnName is { } score)
         {
             columns[score] = OutputShape.Column(score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
