@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ImageClassification;
 using Microsoft.ML.Reparam.Data;
-using Microsoft.ML.Reparam.Training;
+using Microsoft.ML.Reparam.Samples;
 
 // Model Builder-style image classification: train on an image folder (one sub-folder per class), save
 // FashionModel.zip, then classify images through FashionModel.Predict — the consumption class an app copies.
@@ -27,6 +27,7 @@ var watch = Stopwatch.StartNew();
 using (var model = FashionModel.Train(zip, trainFolder, epochs, new ConsoleProgress()))
 {
     Console.WriteLine($"trained in {watch.Elapsed.TotalSeconds:F0} s; folded: max relative error {model.FoldError.MaxRelative:E1}; saved {zip}");
+    TrainingCurves.Write(Path.Combine(output, "training-curves.png"), "FashionModel (RepVGG)", model.Training);
 }
 
 // Consumption, as an app does it: only FashionModel.consumption.cs and the .zip.
@@ -76,7 +77,3 @@ static (string Train, string Test) WriteEmbeddedFolders(string root)
     }
 }
 
-internal sealed class ConsoleProgress : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => Console.WriteLine(value);
-}

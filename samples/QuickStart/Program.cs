@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Reparam;
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Samples.QuickStart;
 using Microsoft.ML.Reparam.Training;
 
@@ -88,6 +89,7 @@ var report = new QuickStartReport
     Command = "dotnet run -c Release --project samples/QuickStart" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty),
 };
 report.Write(Path.Combine(arguments.OutputDirectory, "report.json"));
+TrainingCurves.Write(Path.Combine(arguments.OutputDirectory, "training-curves.png"), $"RepVGG on {dataset}", reparam.Training);
 report.PrintTable(Console.Out);
 Console.WriteLine($"Wrote {zipPath}, {onnxPath}, report.json and the {test.Count} test images with test-images.tsv to {arguments.OutputDirectory}.");
 return 0;
@@ -109,7 +111,3 @@ internal sealed class PredictionRow
     public string PredictedLabel { get; set; } = string.Empty;
 }
 
-internal sealed class ConsoleProgress : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => Console.WriteLine(value);
-}

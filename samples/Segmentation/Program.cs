@@ -6,8 +6,8 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Reparam;
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Samples.Segmentation;
-using Microsoft.ML.Reparam.Training;
 
 // The segmentation main job: train a RepVGG U-Net on the embedded synthetic scenes (or on ISBI-style slices with
 // --data), fold it into a plain CNN, save it as a stock ML.NET model.zip (input: an image file path) and as
@@ -79,6 +79,7 @@ var report = new
 };
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
 File.WriteAllText(Path.Combine(arguments.OutputDirectory, "report.json"), json);
+TrainingCurves.Write(Path.Combine(arguments.OutputDirectory, "training-curves.png"), "U-Net segmentation", model.Training);
 Console.WriteLine(json);
 Console.WriteLine($"Wrote {zipPath}, {onnxPath}, report.json and overlays/ to {arguments.OutputDirectory}.");
 return 0;
@@ -148,7 +149,3 @@ internal sealed class ImagePathRow
     public string ImagePath { get; set; } = string.Empty;
 }
 
-internal sealed class ConsoleProgress : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => Console.WriteLine(value);
-}

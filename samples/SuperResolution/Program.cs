@@ -4,8 +4,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Reparam;
 using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Samples.SuperResolution;
-using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Transforms.Image;
 
 // The restoration main job: train an ECBSR-style x2 super-resolution network (or, with --task denoise, a DnCNN-style
@@ -97,6 +97,7 @@ var report = new Dictionary<string, object?>
 };
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
 File.WriteAllText(Path.Combine(arguments.OutputDirectory, "report.json"), json);
+TrainingCurves.Write(Path.Combine(arguments.OutputDirectory, "training-curves.png"), arguments.Denoise ? "denoising" : "super-resolution", model.Training);
 Console.WriteLine(json);
 Console.WriteLine($"Wrote {zipPath}, {onnxPath}, report.json and side-by-side.png ({(arguments.Denoise ? "noisy" : "bicubic")} | ours | ground truth) to {arguments.OutputDirectory}.");
 trainImages.ForEach(image => image.Dispose());
@@ -144,7 +145,3 @@ internal sealed class ImageRow
     public MLImage Image { get; set; } = null!;
 }
 
-internal sealed class ConsoleProgress : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => Console.WriteLine(value);
-}

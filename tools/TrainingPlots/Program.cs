@@ -1,0 +1,97 @@
+using System.Text.Json;
+using ScottPlot;
+
+// Usage:
+//   TrainingPlots curves HISTORY.json OUT.png   — loss, validation metric and learning rate per epoch (+ strides)
+//   TrainingPlots bars BARS.json OUT.png        — one bar per config with an error bar (mean ± std)
+// HISTORY.json: {"title":…, "metricName":…, "epochs":[{"epoch":1,"trainLoss":…,"trainMetric":…,"validationMetric":…|null,"learningRate":…,"strides":[…]|null}, …]}
+// BARS.json: {"title":…, "valueName":…, "bars":[{"label":…,"mean":…,"std":…}, …]}
+if (args.Length != 3 || args[0] is not ("curves" or "bars"))
+{
+    Console.Error.WriteLine("usage: TrainingPlots curves|bars INPUT.json OUT.png");
+    return 2;
+}
+
+var options = new JsonSerializerOptions { PropertyNameCaseInsensitive = true };
+var json = File.ReadAllText(args[1]);
+if (args[0] == "curves")
+{
+    Curves(JsonSerializer.Deserialize<History>(json, options) ?? throw new InvalidDataException($"{args[1]} is empty."), args[2]);
+}
+else
+{
+    Bars(JsonSerializer.Deserialize<BarChart>(json, options) ?? throw new InvalidDataException($"{args[1]} is empty."), args[2]);
+}
+
+Console.WriteLine($"wrote {args[2]}");
+return 0;
+
+static void Curves(History history, string path)
+{
+    var epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
+    var panels = history.Epochs.Any(e => e.Strides is { Length: > 0 }) ? 4 : 3;
+    var multiplot = new Multiplot();
+    multiplot.AddPlots(panels);
+    var (loss, metric, rate) = (multiplot.GetPlot(0), multiplot.GetPlot(1), multiplot.GetPlot(2));
+    loss.Title(history.Title);
+    loss.Add.Scatter(epochs, [.. history.Epochs.Select(e => e.TrainLoss)]).LegendText = "training loss";
+    loss.YLabel("loss");
+    metric.Add.Scatter(epochs, [.. history.Epochs.Select(e => e.TrainMetric)]).LegendText = $"training {history.MetricName}";
+    if (history.Epochs.All(e => e.ValidationMetric is not null))
+    {
+        metric.Add.Scatter(epochs, [.. history.Epochs.Select(e => e.ValidationMetric!.Value)]).LegendText = $"validation {history.MetricName}";
+    }
+
+    metric.YLabel(history.MetricName);
+    metric.ShowLegend(Alignment.LowerRight);
+    rate.Add.Scatter(epochs, [.. history.Epochs.Select(e => e.LearningRate)]).LegendText = "learning rate";
+    rate.YLabel("learning rate");
+    rate.XLabel("epoch");
+    if (panels == 4)
+    {
+        var strides = multiplot.GetPlot(3);
+        var count = history.Epochs.Max(e => e.Strides?.Length ?? 0);
+        for (var s = 0; s < count; s++)
+        {
+            var index = s;
+            strides.Add.Scatter(epochs, [.. history.Epochs.Select(e => e.Strides is { } values && index < values.Length ? values[index] : double.NaN)]).LegendText = $"stride {s + 1}";
+        }
+
+        strides.YLabel("learned stride");
+        strides.XLabel("epoch");
+        strides.ShowLegend();
+    }
+
+    for (var i = 0; i < panels; i++)
+    {
+        multiplot.GetPlot(i).Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+    }
+
+    multiplot.SavePng(path, 800, 250 * panels);
+}
+
+static void Bars(BarChart chart, string path)
+{
+    var plot = new Plot();
+    for (var i = 0; i < chart.Bars.Count; i++)
+    {
+        var bar = plot.Add.Bar(position: i, value: chart.Bars[i].Mean, error: chart.Bars[i].Std);
+        bar.Color = Colors.SteelBlue;
+    }
+
+    plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, chart.Bars.Count).Select(i => (double)i)], [.. chart.Bars.Select(b => b.Label)]);
+    var low = chart.Bars.Min(b => b.Mean - b.Std);
+    var high = chart.Bars.Max(b => b.Mean + b.Std);
+    plot.Axes.SetLimitsY(low - ((high - low) * 0.2), high + ((high - low) * 0.1));
+    plot.Title(chart.Title);
+    plot.YLabel(chart.ValueName);
+    plot.SavePng(path, 120 + (90 * chart.Bars.Count), 450);
+}
+
+internal sealed record History(string Title, string MetricName, List<EpochRow> Epochs);
+
+internal sealed record EpochRow(int Epoch, double TrainLoss, double TrainMetric, double? ValidationMetric, double LearningRate, double[]? Strides);
+
+internal sealed record BarChart(string Title, string ValueName, List<BarRow> Bars);
+
+internal sealed record BarRow(string Label, double Mean, double Std);
