@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.ML.Reparam.Benchmarks.Measurement;
 using Microsoft.ML.Reparam.Benchmarks.Suites;
 
 namespace Microsoft.ML.Reparam.Benchmarks;
@@ -58,7 +59,8 @@ internal static class BenchmarkRunner
         var header = $"# Benchmark `{arguments.Suite}`{(arguments.Quick ? " (quick)" : string.Empty)}\n\n" +
             $"Command: `{arguments.CommandLine}`\n\n" +
             $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.\n\n";
-        File.WriteAllText(markdown, header + result.Markdown);
-        Console.WriteLine($"wrote {json} and {markdown}");
+        var chart = result.Chart is { } bars ? Charts.Draw(bars, stem) : null;
+        File.WriteAllText(markdown, header + result.Markdown + (chart is null ? string.Empty : $"\n![{result.Chart!.Title}]({Path.GetFileName(chart)})\n"));
+        Console.WriteLine($"wrote {json} and {markdown}{(chart is null ? string.Empty : $" and {chart}")}");
     }
 }

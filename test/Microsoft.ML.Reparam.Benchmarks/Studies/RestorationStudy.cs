@@ -61,6 +61,10 @@ internal static class RestorationStudy
         return text.ToString();
     }
 
+    /// <summary>PSNR (mean ± std over seeds) per config for one condition (a scale, a noise level).</summary>
+    public static BarChart Chart(IReadOnlyList<RestorationRun> runs, double condition, string title) =>
+        new(title, "PSNR dB (mean ± std over seeds)", [.. runs.Where(r => r.Condition == condition).GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => r.Psnr)))]);
+
     private sealed class ImageRow
     {
         [ImageType(1, 1)]

@@ -37,7 +37,7 @@ internal sealed class DenoiseStudySuite : IBenchmarkSuite
         var runs = new ResumableStudy(arguments).RunAll(plan.ToList()).SelectMany(r => r["runs"]!.AsArray().Select(x => x.Deserialize<RestorationRun>(BenchmarkRunner.JsonOptions)!)).ToList();
         var options = Options(BlockKind.Plain, 1, epochs, patches);
         var steps = epochs * (int)Math.Ceiling(400 * patches * (1 - options.ValidationFraction) / options.BatchSize);
-        return new SuiteResult(new { train = trainFolder, test = testFolder, testImages = Math.Min(testImages, 68), epochs, patchesPerImage = patches, steps, runs }, Markdown(runs, trainFolder, testFolder, epochs, patches, steps, Math.Min(testImages, 68)));
+        return new SuiteResult(new { train = trainFolder, test = testFolder, testImages = Math.Min(testImages, 68), epochs, patchesPerImage = patches, steps, runs }, Markdown(runs, trainFolder, testFolder, epochs, patches, steps, Math.Min(testImages, 68)), RestorationStudy.Chart(runs, 25, "BSD68 sigma 25 PSNR per block kind (same deployed network)"));
     }
 
     /// <summary>D = 6 blocks of 24 channels with ReLU on gray (about 26k deployed parameters, small enough for 18 runs and 3 σ on BSD68 in an hour), 40-pixel patches, batch 16, Adam 1e-3 cosine, L2, flips and turns, σ 5–55 per patch.</summary>

@@ -36,7 +36,7 @@ internal sealed class SrStudySuite : IBenchmarkSuite
         var srcnnBicubic = SrcnnScriptBicubic(test);
         var options = Options(BlockKind.Plain, 1, epochs, patches);
         var steps = epochs * (int)Math.Ceiling(91 * patches * (1 - options.ValidationFraction) / options.BatchSize);
-        return new SuiteResult(new { train = trainFolder, test = testFolder, scale = 2, epochs, patchesPerImage = patches, steps, bicubicSrcnnScript = srcnnBicubic, runs }, Markdown(runs, trainFolder, testFolder, epochs, patches, steps, srcnnBicubic));
+        return new SuiteResult(new { train = trainFolder, test = testFolder, scale = 2, epochs, patchesPerImage = patches, steps, bicubicSrcnnScript = srcnnBicubic, runs }, Markdown(runs, trainFolder, testFolder, epochs, patches, steps, srcnnBicubic), RestorationStudy.Chart(runs, 2, "Set5 x2 PSNR per block kind (same deployed network)"));
     }
 
     /// <summary>ECBSR-M4C16 on luma, ×2, 32-pixel low-resolution patches, batch 16, Adam 5e-4 cosine, L1, flips and turns, 10 % of the images for PSNR-based best-epoch choice.</summary>
