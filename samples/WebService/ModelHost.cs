@@ -10,6 +10,9 @@ public sealed class ImageRequest
     public MLImage? Image { get; set; }
 
     public string? ImagePath { get; set; }
+
+    /// <summary>Gets or sets an empty label, for models saved with their training chain's label mapping (Model Builder style).</summary>
+    public string Label { get; set; } = string.Empty;
 }
 
 /// <summary>
@@ -43,6 +46,10 @@ public sealed class ModelHost : IDisposable
         // ML.NET does not write image columns into a saved input schema: a model saved over in-memory images reads an
         // image column "Image", of any size (its chain resizes; the declared size is ML.NET's registered type).
         _input.Remove(_input[TakesPath ? nameof(ImageRequest.Image) : nameof(ImageRequest.ImagePath)]);
+        if (inputSchema.GetColumnOrNull("Label") is not { Type: TextDataViewType })
+        {
+            _input.Remove(_input[nameof(ImageRequest.Label)]);
+        }
         OutputSchema = _model.GetOutputSchema(_mlContext.Data.LoadFromEnumerable(Array.Empty<ImageRequest>(), _input).Schema);
     }
 
