@@ -5,7 +5,7 @@ using Microsoft.ML.Reparam.Data;
 
 namespace Microsoft.ML.Reparam.WebService.Tests;
 
-/// <summary>Trains a small classifier once, saves it as a stock .zip (input: an in-memory image), and starts the service on it.</summary>
+/// <summary>Trains a small classifier (a Model Builder-style chain that maps the label) and an upscaler once, saves them as stock .zip files (input: an in-memory image), and starts the service on them.</summary>
 internal sealed class ServiceFixture : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("service-test-").FullName;
@@ -15,20 +15,24 @@ internal sealed class ServiceFixture : IDisposable
         var mlContext = new MLContext(1);
         var fashion = FashionMnist.LoadEmbedded().Test.Take(160);
         var view = fashion.ToDataView(mlContext);
-        var keyed = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view);
-        using var model = mlContext.MulticlassClassification.Trainers.ReparamConv(new ReparamConvTrainerOptions
-        {
-            StageWidths = [8, 16],
-            StageDepths = [1, 1],
-            StageStrides = [2, 2],
-            Epochs = 2,
-            BatchSize = 16,
-            ValidationFraction = 0,
-            FoldCheckImages = 4,
-            Seed = 1,
-        }).Fit(keyed);
+        // Model Builder style: the saved chain maps the text label to a key and the predicted key back to the class name.
+        var chain = mlContext.Transforms.Conversion.MapValueToKey("Label")
+            .Append(mlContext.MulticlassClassification.Trainers.ReparamConv(new ReparamConvTrainerOptions
+            {
+                StageWidths = [8, 16],
+                StageDepths = [1, 1],
+                StageStrides = [2, 2],
+                Epochs = 2,
+                BatchSize = 16,
+                ValidationFraction = 0,
+                FoldCheckImages = 4,
+                Seed = 1,
+            }))
+            .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        var model = chain.Fit(view);
         ClassifierPath = Path.Combine(_folder, "classifier.zip");
-        mlContext.Model.Save(model, keyed.Schema, ClassifierPath);
+        mlContext.Model.Save(model, view.Schema, ClassifierPath);
+        ((IDisposable)model.ElementAt(1)).Dispose();
         Images = [.. Enumerable.Range(0, 24).Select(i => Png(fashion.ToMLImage(i)))];
         using var upscaler = mlContext.Transforms.ReparamSuperResolution(new ReparamSuperResolutionOptions
         {
