@@ -82,7 +82,10 @@ static void Bars(BarChart chart, string path)
     plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, chart.Bars.Count).Select(i => (double)i)], [.. chart.Bars.Select(b => b.Label)]);
     var low = chart.Bars.Min(b => b.Mean - b.Std);
     var high = chart.Bars.Max(b => b.Mean + b.Std);
-    plot.Axes.SetLimitsY(low - ((high - low) * 0.2), high + ((high - low) * 0.1));
+    plot.Axes.SetLimitsY(Math.Max(chart.Bars.All(b => b.Mean >= 0) ? 0 : double.NegativeInfinity, low - ((high - low) * 0.2)), high + ((high - low) * 0.1));
+    plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
+    plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperRight;
+    plot.Axes.Bottom.MinimumSize = 110;
     plot.Title(chart.Title);
     plot.YLabel(chart.ValueName);
     plot.SavePng(path, 120 + (90 * chart.Bars.Count), 450);

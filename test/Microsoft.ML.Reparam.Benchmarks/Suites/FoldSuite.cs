@@ -41,7 +41,12 @@ internal sealed class FoldSuite : IBenchmarkSuite
             }
         }
 
-        return new SuiteResult(new { blocks, networks, latency }, Markdown(blocks, networks, latency, architecture));
+        var single = latency.Where(row => row.Batch == 1).ToList();
+        var chart = new BarChart(
+            "Classifier latency per image, batch 1: trained network (TorchSharp) per kind vs the folded network (ONNX Runtime)",
+            "ms per image",
+            [.. single.Select(row => new Bar(row.Kind, row.UnfoldedTorchMs, 0)), Bar.Of("folded (every kind)", single.Select(row => row.FoldedOnnxMs))]);
+        return new SuiteResult(new { blocks, networks, latency }, Markdown(blocks, networks, latency, architecture), chart);
     }
 
     private static BlockErrors MeasureErrors(BlockConfig config, ClassifierArchitecture architecture)

@@ -41,7 +41,8 @@ internal sealed class SegStudySuite : IBenchmarkSuite
         var runs = new ResumableStudy(arguments).RunAll(plan.ToList());
         var rows = runs.Select(r => new SegRun(r["config"]!.GetValue<string>(), r["seed"]!.GetValue<int>(), r["meanIoU"]!.GetValue<double>(), r["foregroundIoU"]!.GetValue<double>(), r["pixelError"]!.GetValue<double>(), r["secondsPerEpoch"]!.GetValue<double>())).ToList();
         var schedule = Options(BlockKind.Plain, 1, epochs, size);
-        return new SuiteResult(new { dataset = directory, imageSize = $"{size}x{size}", epochs, widths = schedule.StageWidths, runs = rows }, Markdown(rows, directory, epochs, size));
+        var chart = new BarChart("Validation mean IoU per block kind (same deployed U-Net)", "mean IoU (mean ± std over seeds)", [.. rows.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => r.MeanIoU)))]);
+        return new SuiteResult(new { dataset = directory, imageSize = $"{size}x{size}", epochs, widths = schedule.StageWidths, runs = rows }, Markdown(rows, directory, epochs, size), chart);
     }
 
     /// <summary>The study's schedule: U-Net widths 16/32/64, AdamW 3e-3 with warm-up and cosine decay, batch 2, flips and 90° turns; slices 255 = cell (class 0), 0 = membrane (class 1).</summary>

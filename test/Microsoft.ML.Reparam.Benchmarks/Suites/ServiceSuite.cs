@@ -28,9 +28,19 @@ internal sealed class ServiceSuite : IBenchmarkSuite
             var port = FreePort();
             using var service = StartService(zip, port);
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            WaitForHealth(client, service);
-            Load(client, images, clients: 2, total: 200); // warm-up: JIT, engine pool, ONNX Runtime
-            var rows = new[] { 1, 8 }.Select(clients => Load(client, images, clients, requests)).ToList();
+            List<LoadRow> rows;
+            try
+            {
+                WaitForHealth(client, service);
+                Load(client, images, clients: 2, total: 200); // warm-up: JIT, engine pool, ONNX Runtime
+                rows = [.. new[] { 1, 8 }.Select(clients => Load(client, images, clients, requests))];
+            }
+            finally
+            {
+                service.Kill(entireProcessTree: true); // disposing a Process does not end it
+                service.WaitForExit();
+            }
+
             foreach (var row in rows)
             {
                 Console.WriteLine(row);
