@@ -1,15 +1,14 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.ML.Reparam.Tools;
 using Microsoft.ML.Reparam.Training;
 
 namespace Microsoft.ML.Reparam.Samples;
 
 /// <summary>
 /// Writes a fit's history as JSON and draws it as a PNG — loss, the validation metric and the learning rate per epoch,
-/// and learned strides when DiffStride is on — with tools/TrainingPlots. That tool runs in a process of its own:
-/// ScottPlot needs SkiaSharp 3, which breaks ML.NET's image transforms (SkiaSharp 2.88) in the same process.
+/// and learned strides when DiffStride is on — with tools/TrainingPlots (<see cref="PlotTool"/>).
 /// </summary>
 internal static partial class TrainingCurves
 {
@@ -28,20 +27,7 @@ internal static partial class TrainingCurves
         });
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(new { title, metricName, epochs }));
 
-        // samples/<name>/bin/<Configuration>/<tfm>/ → tools/TrainingPlots/bin/<Configuration>/<tfm>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var tool = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName, "tools", "TrainingPlots", "bin", output.Parent.Name, output.Name, "TrainingPlots.dll");
-        if (!File.Exists(tool))
-        {
-            Console.WriteLine($"training history: {jsonPath} (no plot: {tool} is not built)");
-            return;
-        }
-
-        using var plot = Process.Start(new ProcessStartInfo("dotnet", [tool, "curves", jsonPath, pngPath]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var error = plot.StandardError.ReadToEndAsync();
-        plot.StandardOutput.ReadToEnd();
-        plot.WaitForExit();
-        Console.WriteLine(plot.ExitCode == 0 ? $"training curves: {pngPath}" : $"training curves not drawn: {error.Result}");
+        Console.WriteLine(PlotTool.Draw("curves", jsonPath, pngPath) is { } problem ? $"training curves not drawn ({problem}); history: {jsonPath}" : $"training curves: {pngPath}");
     }
 
     /// <summary>The learned strides the stride hook reports in an epoch's message ("strides [1.50×1.50, 2.00×2.00]"), or null.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Reparam.Samples;
+using Microsoft.ML.Reparam.Tools;
 using UpscalerModelSample;
 
 // Model Builder-style super-resolution: train on a folder of images, save UpscalerModel.zip, then upscale a held-out
@@ -12,8 +13,8 @@ if (args.Length % 2 != 0 || options.Keys.Any(k => k is not ("--data" or "--image
     return 2;
 }
 
-// samples/UpscalerModel/bin/<Configuration>/<tfm>/ → samples/SuperResolution/photos (CC0; chelsea.png is held out)
-var photos = Path.Combine(new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.FullName, "SuperResolution", "photos");
+// The CC0 photos of samples/SuperResolution (chelsea.png is held out).
+var photos = Path.Combine(RepositoryOutput.Root, "samples", "SuperResolution", "photos");
 var output = options.GetValueOrDefault("--out", Path.Combine("artifacts", "upscaler"));
 var image = options.GetValueOrDefault("--image", Path.Combine(photos, "chelsea.png"));
 var folder = options.GetValueOrDefault("--data") ?? CopyTrainingPhotos(photos, Path.Combine(output, "train"), Path.GetFileName(image));

@@ -12,28 +12,28 @@ internal static class ZipIntegrity
     /// <exception cref="InvalidDataException">The file is not a readable zip, or an entry's content does not match its CRC-32; the message names the file and the entry.</exception>
     public static void Verify(string path)
     {
+        string? corrupted;
         try
         {
             using var archive = ZipFile.OpenRead(path);
-            var buffer = new byte[81920];
-            foreach (var entry in archive.Entries)
-            {
-                var crc = new Crc32();
-                using var content = entry.Open();
-                for (int read; (read = content.Read(buffer)) > 0;)
-                {
-                    crc.Append(buffer.AsSpan(0, read));
-                }
-
-                if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
-                {
-                    throw new InvalidDataException($"Model file '{path}' is corrupted: the content of entry '{entry.FullName}' does not match its CRC-32.");
-                }
-            }
+            corrupted = archive.Entries.FirstOrDefault(entry => Crc32Of(entry) != entry.Crc32)?.FullName;
         }
-        catch (InvalidDataException error) when (!error.Message.StartsWith("Model file", StringComparison.Ordinal))
+        catch (InvalidDataException error)
         {
             throw new InvalidDataException($"Model file '{path}' is not a readable .zip (truncated or corrupted): {error.Message}", error);
         }
+
+        if (corrupted is not null)
+        {
+            throw new InvalidDataException($"Model file '{path}' is corrupted: the content of entry '{corrupted}' does not match its CRC-32.");
+        }
+    }
+
+    private static uint Crc32Of(ZipArchiveEntry entry)
+    {
+        var crc = new Crc32();
+        using var content = entry.Open();
+        crc.Append(content);
+        return crc.GetCurrentHashAsUInt32();
     }
 }

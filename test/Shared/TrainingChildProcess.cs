@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML.Reparam.Tools;
 
 namespace Microsoft.ML.Reparam.Robustness;
 
@@ -10,9 +11,7 @@ internal sealed class TrainingChildProcess : IDisposable
 
     public TrainingChildProcess(string checkpointDirectory, int epochs, int seed)
     {
-        // test/<project>/bin/<Configuration>/<tfm>/ → test/TrainingChild/bin/<Configuration>/<tfm>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var child = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.FullName, "TrainingChild", "bin", output.Parent.Name, output.Name, "TrainingChild.dll");
+        var child = RepositoryOutput.Of("test/TrainingChild", "TrainingChild.dll");
         if (!File.Exists(child))
         {
             throw new FileNotFoundException($"The training child is not built: {child}", child);

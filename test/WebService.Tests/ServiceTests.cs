@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.ML.Reparam.Tools;
 
 namespace Microsoft.ML.Reparam.WebService.Tests;
 
@@ -34,9 +35,7 @@ public sealed class ServiceTests
     [TestMethod]
     public void TheServiceShipsStockMLNetOnly()
     {
-        // test/WebService.Tests/bin/<Configuration>/<tfm>/ → samples/WebService/bin/<Configuration>/<tfm>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var deps = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName, "samples", "WebService", "bin", output.Parent.Name, output.Name, "WebService.deps.json");
+        var deps = RepositoryOutput.Of("samples/WebService", "WebService.deps.json");
 
         var text = File.ReadAllText(deps);
 

@@ -6,7 +6,6 @@ using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Robustness;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Reactivation;
-using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Benchmarks.Suites;
 
@@ -61,9 +60,9 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         Task.WaitAll(together);
         var identical = alone[0].AsSpan().SequenceEqual(together[0].Result) && alone[1].AsSpan().SequenceEqual(together[1].Result);
 
-        var start = LiveTensors();
+        var start = LiveTensors.Count();
         Deployed(1, default);
-        var afterCompleted = LiveTensors();
+        var afterCompleted = LiveTensors.Count();
         using var cancel = new CancellationTokenSource();
         var epochs = new List<int>();
         var canceled = false;
@@ -76,17 +75,9 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
             canceled = true;
         }
 
-        return new IsolationResult(identical, canceled && epochs.SequenceEqual([1]), afterCompleted - start, LiveTensors() - afterCompleted);
+        return new IsolationResult(identical, canceled && epochs.SequenceEqual([1]), afterCompleted - start, LiveTensors.Count() - afterCompleted);
     }
 
-    /// <summary>TorchSharp's count of live tensors after a full collection (garbage the finalizer frees is not counted).</summary>
-    private static long LiveTensors()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return Tensor.TotalCount;
-    }
 
     private static byte[] Deployed(int seed, CancellationToken token, Action<TrainingProgress>? progress = null)
     {
@@ -155,11 +146,7 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         var options = TinyOptions(1, epochs);
         options.CheckpointDirectory = folder;
         options.KernelReactivation = new KernelReactivationOptions { Interval = 5 };
-        options.Progress = new Reporter(_ =>
-        {
-            GC.Collect();
-            samples.Add((Tensor.TotalCount, ProcessMemory.CurrentMb()));
-        });
+        options.Progress = new Reporter(_ => samples.Add((LiveTensors.Count(), ProcessMemory.CurrentMb())));
         using (mlContext.MulticlassClassification.Trainers.ReparamConv(options).Fit(Fashion(mlContext, 64)))
         {
         }

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Tools;
 
 namespace Microsoft.ML.Reparam.Benchmarks.Suites;
 
@@ -80,9 +81,7 @@ internal sealed class ServiceSuite : IBenchmarkSuite
 
     private static Process StartService(string zip, int port)
     {
-        // test/Microsoft.ML.Reparam.Benchmarks/bin/<Configuration>/<tfm>/ → samples/WebService/bin/<Configuration>/<tfm>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var dll = Path.Combine(output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName, "samples", "WebService", "bin", output.Parent.Name, output.Name, "WebService.dll");
+        var dll = RepositoryOutput.Of("samples/WebService", "WebService.dll");
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["Service__Classifier"] = zip;

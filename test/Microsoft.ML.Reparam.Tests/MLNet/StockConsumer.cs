@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML.Data;
+using Microsoft.ML.Reparam.Tools;
 
 namespace Microsoft.ML.Reparam.Tests.MLNet;
 
@@ -39,9 +40,7 @@ internal static class StockConsumer
 
     private static JsonElement Run(params string[] arguments)
     {
-        // test/Microsoft.ML.Reparam.Tests/bin/<Configuration>/<tfm>/ → test/StockMLNetConsumer/bin/<Configuration>/<tfm>/
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var consumer = Path.Combine(testOutput.Parent!.Parent!.Parent!.Parent!.FullName, "StockMLNetConsumer", "bin", testOutput.Parent.Name, testOutput.Name, "StockMLNetConsumer.dll");
+        var consumer = RepositoryOutput.Of("test/StockMLNetConsumer", "StockMLNetConsumer.dll");
         Assert.IsTrue(File.Exists(consumer), consumer);
         Assert.IsFalse(File.Exists(Path.Combine(Path.GetDirectoryName(consumer)!, "TorchSharp.dll")), "the consumer must not ship TorchSharp");
         Assert.IsFalse(File.Exists(Path.Combine(Path.GetDirectoryName(consumer)!, "Microsoft.ML.Reparam.dll")), "the consumer must not ship this library");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using Microsoft.ML.Reparam.Tools;
 
 namespace Microsoft.ML.Reparam.Tests.Packaging;
 
@@ -11,14 +12,12 @@ public sealed class PackageTests
     [Timeout(900_000)]
     public void AThrowawayAppBuildsAgainstThePackedPackageAndTrainsOneEpoch()
     {
-        // test/Microsoft.ML.Reparam.Tests/bin/<Configuration>/<tfm>/ → the repository root
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var repository = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        var repository = RepositoryOutput.Root;
         using var folder = new TemporaryFolder();
         var feed = Directory.CreateDirectory(Path.Combine(folder.Path, "feed")).FullName;
         var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}"; // a new version each time: the NuGet cache keeps old ones
 
-        Run(repository, "pack", Path.Combine(repository, "src", "Microsoft.ML.Reparam", "Microsoft.ML.Reparam.csproj"), "-c", output.Parent.Name, "--no-build", "-o", feed, $"-p:PackageVersion={version}");
+        Run(repository, "pack", Path.Combine(repository, "src", "Microsoft.ML.Reparam", "Microsoft.ML.Reparam.csproj"), "-c", RepositoryOutput.Configuration, "--no-build", "-o", feed, $"-p:PackageVersion={version}");
 
         var package = Path.Combine(feed, $"Microsoft.ML.Reparam.{version}.nupkg");
         Assert.IsTrue(File.Exists(Path.ChangeExtension(package, ".snupkg")), "symbols package");
