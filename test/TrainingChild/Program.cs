@@ -7,7 +7,7 @@ using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Reactivation;
 
 // Usage: TrainingChild CHECKPOINT_DIR EPOCHS SEED [BLOCK_KIND]
-// Fits a small classifier on 512 embedded Fashion-MNIST images with a checkpoint after every epoch (resuming from one
+// Fits a small classifier on 1,024 embedded Fashion-MNIST images with a checkpoint after every epoch (resuming from one
 // that is there), printing "epoch N SECONDS" after each epoch's checkpoint is written and "done" at the end; a
 // parent kills it at a moment of its choosing and starts it again.
 if (args.Length is < 3 or > 4)
@@ -18,7 +18,7 @@ if (args.Length is < 3 or > 4)
 
 var mlContext = new MLContext(1);
 var (train, _) = FashionMnist.LoadEmbedded();
-var images = mlContext.Data.TakeRows(train.ToDataView(mlContext), 512);
+var images = mlContext.Data.TakeRows(train.ToDataView(mlContext), 1024);
 var data = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(images).Transform(images);
 var options = new ReparamConvTrainerOptions
 {
