@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace Microsoft.ML.Reparam.Samples.QuickStart;
 
-/// <summary>Command line: <c>[--data DIR] [--epochs N] [--out DIR] [--checkpoint DIR]</c>.</summary>
-internal sealed record QuickStartArguments(string? DataDirectory, int Epochs, string OutputDirectory, string? CheckpointDirectory = null)
+/// <summary>Command line: <c>[--data DIR] [--epochs N] [--out DIR] [--checkpoint DIR] [--int8]</c>.</summary>
+internal sealed record QuickStartArguments(string? DataDirectory, int Epochs, string OutputDirectory, string? CheckpointDirectory = null, bool Int8 = false)
 {
-    public const string Usage = "usage: QuickStart [--data DIR] [--epochs N] [--out DIR] [--checkpoint DIR]\n  --data DIR        Fashion-MNIST IDX files (default: the embedded 10,000/2,000-image subset)\n  --epochs N        training epochs (default 12)\n  --out DIR         output folder (default artifacts/quickstart)\n  --checkpoint DIR  checkpoint after every epoch; run the same command again to resume after an interruption";
+    public const string Usage = "usage: QuickStart [--data DIR] [--epochs N] [--out DIR] [--checkpoint DIR] [--int8]\n  --data DIR        Fashion-MNIST IDX files (default: the embedded 10,000/2,000-image subset)\n  --epochs N        training epochs (default 12)\n  --out DIR         output folder (default artifacts/quickstart)\n  --checkpoint DIR  checkpoint after every epoch; run the same command again to resume after an interruption\n  --int8            deploy the INT8 network (calibrated on 256 training images): model.zip and model.onnx are quantized";
 
     public static QuickStartArguments Parse(string[] args)
     {
@@ -13,8 +13,15 @@ internal sealed record QuickStartArguments(string? DataDirectory, int Epochs, st
         var epochs = 12;
         var output = Path.Combine("artifacts", "quickstart");
         string? checkpoint = null;
+        var int8 = false;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--int8")
+            {
+                int8 = true;
+                continue;
+            }
+
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             switch (args[i])
             {
@@ -37,6 +44,6 @@ internal sealed record QuickStartArguments(string? DataDirectory, int Epochs, st
             i++;
         }
 
-        return new QuickStartArguments(data, epochs, output, checkpoint);
+        return new QuickStartArguments(data, epochs, output, checkpoint, int8);
     }
 }

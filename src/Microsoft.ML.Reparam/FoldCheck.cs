@@ -64,6 +64,6 @@ internal static class FoldCheck
         }
     }
 
-    private static Tensor Resampled(Tensor images, int height, int width) =>
+    internal static Tensor Resampled(Tensor images, int height, int width) =>
         nn.functional.interpolate(images, size: [height, width], mode: InterpolationMode.Nearest);
 }

@@ -16,6 +16,7 @@ internal static class OptionsCheck
 
         options.BlockSpec.Validate();
         options.KernelReactivation?.Validate();
+        options.Quantization?.Validate();
         new DownsamplingSpec(options.Downsampling, options.SpectralSmoothness).Validate();
         _ = new StrideComplexityRegularizer(options.StrideComplexityWeight);
 

@@ -4,6 +4,7 @@ using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Plain;
+using Microsoft.ML.Reparam.Quantization;
 using Microsoft.ML.Reparam.Tasks;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Checkpoints;
@@ -28,6 +29,7 @@ namespace Microsoft.ML.Reparam;
 /// <param name="Strides">The deployed spectral strides.</param>
 /// <param name="Input">The images read and their preprocessing.</param>
 /// <param name="TrainedNetwork">The trained network when retained, else null.</param>
+/// <param name="Quantization">What INT8 deployment measured, or null for a float model.</param>
 internal sealed record FitResult(
     TransformerChain<ITransformer> Scoring,
     TransformerChain<ITransformer> InProcessScoring,
@@ -42,12 +44,13 @@ internal sealed record FitResult(
     IReadOnlyList<ReactivationEvent> Reactivations,
     IReadOnlyList<LearnedStride> Strides,
     ImageInput Input,
-    nn.Module<Tensor, Tensor>? TrainedNetwork);
+    nn.Module<Tensor, Tensor>? TrainedNetwork,
+    QuantizationReport? Quantization);
 
 /// <summary>
 /// The one fit pipeline every task runs: read images and targets → hold back fold-check images → build the network →
-/// train → fold (normalisation in front, the task's head behind) → check the fold and the ONNX export → the stock
-/// ML.NET scoring chain. The task supplies what differs (<see cref="ReparamTask"/>).
+/// train → fold (normalisation in front, the task's head behind) → check the fold and the ONNX export → optionally
+/// quantize to INT8 → the stock ML.NET scoring chain. The task supplies what differs (<see cref="ReparamTask"/>).
 /// </summary>
 internal static class ReparamFit
 {
@@ -88,13 +91,19 @@ internal static class ReparamFit
             var report = FoldCheck.Measure(model, graph, [(onnx, scoringGraph), (portable, graph)], data.Subset(checkRows), options);
             channel.Info(MessageSensitivity.None, $"{task.Name}: fold {report.Fold}, ONNX max abs {report.OnnxMaxAbsError:E2} on {report.Images} held-back images.");
             FoldCheck.ThrowIfInexact(report, options.FoldTolerance);
+            QuantizationReport? quantization = null;
+            if (options.Quantization is { } int8)
+            {
+                (onnx, portable, quantization) = Int8Deployment.Run((onnx, scoringGraph), (portable, graph), data, trainRows, data.Subset(checkRows), task.Objective, int8, options.Seed);
+                channel.Info(MessageSensitivity.None, $"{task.Name}: {quantization}.");
+            }
 
             var onnxPath = Path.Combine(Directory.CreateTempSubdirectory("reparam-").FullName, "model.onnx");
             File.WriteAllBytes(onnxPath, onnx);
             var scoring = task.ScoringChain(environment, mlContext, input, images.Preprocessing, onnxPath);
             var inProcess = images.ImageCopyColumn is null ? scoring : InProcessChain(environment, mlContext, task, input, images, onnxPath, options.ImageColumnName);
             kept = options.RetainTrainedNetwork;
-            return new FitResult(scoring, inProcess, options.ImageColumnName, images.ImageCopyColumn, onnx, portable, onnxPath, graph, report, training, reactivation?.Events ?? [], strides, images, kept ? model : null);
+            return new FitResult(scoring, inProcess, options.ImageColumnName, images.ImageCopyColumn, onnx, portable, onnxPath, graph, report, training, reactivation?.Events ?? [], strides, images, kept ? model : null, quantization);
         }
         finally
         {

@@ -2,6 +2,7 @@ using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Blocks.Nkr;
 using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
+using Microsoft.ML.Reparam.Quantization;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Reactivation;
 
@@ -153,6 +154,13 @@ public abstract class ReparamTrainerOptions
     /// </summary>
     public string? CheckpointDirectory { get; set; }
 
+    /// <summary>
+    /// Gets or sets INT8 deployment (off when null): after the float fold is checked, the deployed graph is quantized
+    /// (post-training static, QDQ ONNX: 8-bit weights per output channel, 8-bit activations calibrated on training
+    /// images) and the model scores, saves and exports the INT8 network; the fit reports its metric beside the float
+    /// network's on the held-back images (<see cref="ReparamTransformer.Quantization"/>, docs/quantization.md).
+    /// </summary>
+    public QuantizationOptions? Quantization { get; set; }
 
     /// <summary>
     /// Returns a copy with arrays and collections of its own, which a trainer keeps: changing these options after
@@ -167,6 +175,7 @@ public abstract class ReparamTrainerOptions
         copy.InputMean = [.. InputMean];
         copy.InputStd = [.. InputStd];
         copy.KernelReactivation = KernelReactivation?.Copy();
+        copy.Quantization = Quantization?.Copy();
         return copy;
     }
 }

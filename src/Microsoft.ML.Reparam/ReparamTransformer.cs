@@ -3,6 +3,7 @@ using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Plain;
+using Microsoft.ML.Reparam.Quantization;
 using Microsoft.ML.Reparam.Training;
 using Microsoft.ML.Reparam.Training.Reactivation;
 using static TorchSharp.torch;
@@ -43,6 +44,7 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
         Reactivations = fit.Reactivations;
         Strides = fit.Strides;
         TrainedNetwork = fit.TrainedNetwork;
+        Quantization = fit.Quantization;
     }
 
     /// <summary>Gets the deployed plain CNN: its graph takes pixels in [0, 1]; its first output is the network's (logits).</summary>
@@ -69,6 +71,14 @@ public abstract class ReparamTransformer : ITransformer, IDisposable
 
     /// <summary>Gets the strides of the spectral downsampling layers as deployed (empty with strided convolution); learned with DiffStride.</summary>
     public IReadOnlyList<LearnedStride> Strides { get; }
+
+    /// <summary>
+    /// Gets what INT8 deployment measured when <see cref="ReparamTrainerOptions.Quantization"/> was set — the INT8
+    /// network's metric beside the float one on the held-back images, and which operations run as integer kernels — or
+    /// null for a float model. When set, the model scores, saves and exports (<see cref="SaveOnnx"/>) the INT8 network;
+    /// <see cref="Graph"/> and <see cref="FoldReport"/> stay those of the float fold it was quantized from.
+    /// </summary>
+    public QuantizationReport? Quantization { get; }
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => ((ITransformer)_inProcess).IsRowToRowMapper;

@@ -50,6 +50,8 @@ internal static partial class BadInputCatalog
         yield return Case<ArgumentException>("options", "NKR without a kernel generator", "BlockKind.Nkr needs a kernel generator", _ => FitClassifier(Pixels([0, 1]), o => o.BlockKind = BlockKind.Nkr));
         yield return Case<ArgumentException>("options", "image width without a height", "Set both ImageWidth and ImageHeight", _ => FitClassifier(Images((4, 4), (4, 4)), o => { Images(o); o.ImageWidth = 4; }));
         yield return Case<ArgumentOutOfRangeException>("options", "MaxImagePixels of zero", "MaxImagePixels", _ => FitClassifier(Pixels([0, 1]), o => o.MaxImagePixels = 0));
+        yield return Case<ArgumentOutOfRangeException>("options", "INT8 with no calibration image", "CalibrationImages must be at least 1", _ => FitClassifier(Pixels([0, 1]), o => o.Quantization = new() { CalibrationImages = 0 }));
+        yield return Case<ArgumentOutOfRangeException>("options", "INT8 percentile below the median", "Percentile must be in (50, 100]", _ => FitClassifier(Pixels([0, 1]), o => o.Quantization = new() { Percentile = 40 }));
     }
 
     private static IEnumerable<BadInputCase> Checkpoints()

@@ -4,11 +4,13 @@ using ScottPlot;
 // Usage:
 //   TrainingPlots curves HISTORY.json OUT.png   — loss, validation metric and learning rate per epoch (+ strides)
 //   TrainingPlots bars BARS.json OUT.png        — one bar per config with an error bar (mean ± std)
+//   TrainingPlots histograms HIST.json OUT.png  — binned counts of several series, each as a share of its total
 // HISTORY.json: {"title":…, "metricName":…, "epochs":[{"epoch":1,"trainLoss":…,"trainMetric":…,"validationMetric":…|null,"learningRate":…,"strides":[…]|null}, …]}
 // BARS.json: {"title":…, "valueName":…, "bars":[{"label":…,"mean":…,"std":…}, …]}
-if (args.Length != 3 || args[0] is not ("curves" or "bars"))
+// HIST.json: {"title":…, "valueName":…, "series":[{"label":…,"counts":[…],"low":…,"high":…}, …]} (equal bins from low to high)
+if (args.Length != 3 || args[0] is not ("curves" or "bars" or "histograms"))
 {
-    Console.Error.WriteLine("usage: TrainingPlots curves|bars INPUT.json OUT.png");
+    Console.Error.WriteLine("usage: TrainingPlots curves|bars|histograms INPUT.json OUT.png");
     return 2;
 }
 
@@ -18,9 +20,13 @@ if (args[0] == "curves")
 {
     Curves(JsonSerializer.Deserialize<History>(json, options) ?? throw new InvalidDataException($"{args[1]} is empty."), args[2]);
 }
-else
+else if (args[0] == "bars")
 {
     Bars(JsonSerializer.Deserialize<BarChart>(json, options) ?? throw new InvalidDataException($"{args[1]} is empty."), args[2]);
+}
+else
+{
+    Histograms(JsonSerializer.Deserialize<HistogramChart>(json, options) ?? throw new InvalidDataException($"{args[1]} is empty."), args[2]);
 }
 
 Console.WriteLine($"wrote {args[2]}");
@@ -91,6 +97,27 @@ static void Bars(BarChart chart, string path)
     plot.SavePng(path, 120 + (90 * chart.Bars.Count), 450);
 }
 
+static void Histograms(HistogramChart chart, string path)
+{
+    var plot = new Plot();
+    foreach (var series in chart.Series)
+    {
+        var width = (series.High - series.Low) / series.Counts.Length;
+        var total = Math.Max(1, series.Counts.Sum());
+        var xs = Enumerable.Range(0, series.Counts.Length).Select(i => series.Low + ((i + 0.5) * width)).ToArray();
+        var line = plot.Add.Scatter(xs, [.. series.Counts.Select(c => 100.0 * c / total)]);
+        line.LegendText = series.Label;
+        line.LineWidth = 2;
+        line.MarkerSize = 4;
+    }
+
+    plot.Title(chart.Title);
+    plot.XLabel(chart.ValueName);
+    plot.YLabel("% of weights per bin");
+    plot.ShowLegend(Alignment.UpperRight);
+    plot.SavePng(path, 800, 450);
+}
+
 internal sealed record History(string Title, string MetricName, List<EpochRow> Epochs);
 
 internal sealed record EpochRow(int Epoch, double TrainLoss, double TrainMetric, double? ValidationMetric, double LearningRate, double[]? Strides);
@@ -98,3 +125,7 @@ internal sealed record EpochRow(int Epoch, double TrainLoss, double TrainMetric,
 internal sealed record BarChart(string Title, string ValueName, List<BarRow> Bars);
 
 internal sealed record BarRow(string Label, double Mean, double Std);
+
+internal sealed record HistogramChart(string Title, string ValueName, List<HistogramSeries> Series);
+
+internal sealed record HistogramSeries(string Label, int[] Counts, double Low, double High);

@@ -20,6 +20,7 @@ internal static class BlockFactory
             BlockKind.Plain => new ConvBn(geometry),
             BlockKind.Conv => new ConvWithBias(geometry),
             BlockKind.RepVgg => new RepVggBlock(geometry),
+            BlockKind.QaRepVgg => new QaRepVggBlock(geometry),
             BlockKind.Acb => new AcbBlock(geometry),
             BlockKind.Dbb => new DbbBlock(geometry),
             BlockKind.MobileOne => new MobileOneBlock(geometry, spec.MobileOneBranches),

@@ -32,4 +32,10 @@ public enum BlockKind
     /// restoration networks, which do without batch norm (ECBSR, EDSR).
     /// </summary>
     Conv,
+
+    /// <summary>
+    /// QARepVGG, the quantization-friendly RepVGG: K×K conv+BN, a 1×1 convolution and identity without batch norm,
+    /// summed, then one batch norm. It folds like RepVGG and keeps the folded weights fit for INT8 (docs/quantization.md).
+    /// </summary>
+    QaRepVgg,
 }

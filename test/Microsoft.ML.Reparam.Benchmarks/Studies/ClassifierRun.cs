@@ -42,7 +42,7 @@ internal static class ClassifierRun
         return new ClassifierRunResult(OnnxAccuracy(onnx, data.Test), training.TrainSeconds / epochs, training);
     }
 
-    private static double OnnxAccuracy(byte[] onnx, Data.ImageTensorDataset test)
+    public static double OnnxAccuracy(byte[] onnx, Data.ImageTensorDataset test)
     {
         using var runner = new OnnxModelRunner(onnx);
         const int Batch = 500;

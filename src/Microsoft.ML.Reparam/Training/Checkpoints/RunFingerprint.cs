@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Training.Checkpoints;
 /// <summary>
 /// Describes a fit for its checkpoint: the task and every public option that shapes training, as invariant text. Options
 /// that do not change the trained weights (progress, cancellation, device, fold-check tolerance, the checkpoint folder
-/// itself) are left out, so a resumed fit may change them.
+/// itself, quantization after training) are left out, so a resumed fit may change them.
 /// </summary>
 internal static class RunFingerprint
 {
@@ -20,6 +20,7 @@ internal static class RunFingerprint
         nameof(ReparamTrainerOptions.FoldTolerance),
         nameof(ReparamTrainerOptions.GpuDeviceId),
         nameof(ReparamTrainerOptions.FallbackToCpu),
+        nameof(ReparamTrainerOptions.Quantization),
     ];
 
     public static IReadOnlyDictionary<string, string> Of(string task, object options)
