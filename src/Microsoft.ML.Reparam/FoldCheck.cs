@@ -64,6 +64,6 @@ internal static class FoldCheck
         }
     }
 
-    internal static Tensor Resampled(Tensor images, int height, int width) =>
+    private static Tensor Resampled(Tensor images, int height, int width) =>
         nn.functional.interpolate(images, size: [height, width], mode: InterpolationMode.Nearest);
 }

@@ -29,12 +29,13 @@ internal sealed class OnnxModule : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var contiguous = input.cpu().contiguous();
+        using var scope = NewDisposeScope();
+        var contiguous = input.cpu().contiguous();
         using var value = OrtValue.CreateTensorValueFromMemory(contiguous.data<float>().ToArray(), contiguous.shape);
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, [_inputName], [value], [_outputName]);
         var shape = outputs[0].GetTensorTypeAndShape().Shape;
-        return tensor(outputs[0].GetTensorDataAsSpan<float>().ToArray(), shape).to(input.device);
+        return tensor(outputs[0].GetTensorDataAsSpan<float>().ToArray(), shape).to(input.device).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

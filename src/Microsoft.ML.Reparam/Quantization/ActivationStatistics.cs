@@ -52,7 +52,12 @@ internal sealed class ActivationStatistics
             throw new InvalidOperationException("No calibration values were recorded.");
         }
 
-        var (low, high) = method == CalibrationMethod.MinMax || _histogram is null ? (Min, Max) : Percentiles(percentile);
+        if (method == CalibrationMethod.Percentile && _histogram?.Sum() != Count)
+        {
+            throw new InvalidOperationException($"The percentile pass saw {_histogram?.Sum() ?? 0} values but the range pass {Count}: the calibration images must be the same in both passes.");
+        }
+
+        var (low, high) = method == CalibrationMethod.MinMax ? (Min, Max) : Percentiles(percentile);
         return (Math.Min(low, 0), Math.Max(high, 0));
     }
 

@@ -7,13 +7,15 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Quantization;
 
 /// <summary>
-/// The fit's INT8 stage, after the float fold is checked: both exported models are quantized with activation ranges
-/// calibrated on seeded training images, and the INT8 network's metric is measured beside the float network's on the
-/// held-back images (docs/quantization.md).
+/// The fit's INT8 stage, after the float fold is checked: activation ranges are calibrated on seeded training images
+/// through the portable model, both exported models are quantized with them (the scoring model's own head for ML.NET
+/// stays float), and the INT8 network's metric is measured beside the float network's on the held-back images
+/// (docs/quantization.md).
 /// </summary>
 internal static class Int8Deployment
 {
-    private const int CalibrationBatch = 32;
+    private const int MaxBatch = 32;
+    private const int MaxBatchPixels = 32 * 64 * 64;
 
     /// <summary>Returns the INT8 scoring and portable models and what was measured.</summary>
     public static (byte[] Scoring, byte[] Portable, QuantizationReport Report) Run(
@@ -22,9 +24,9 @@ internal static class Int8Deployment
         var rows = (int[])trainRows.Clone();
         new Random(seed + 29).Shuffle(rows);
         rows = rows[..Math.Min(options.CalibrationImages, rows.Length)];
-        var scoringSize = (scoring.Graph.InputShape.Height, scoring.Graph.InputShape.Width);
-        var int8Scoring = Int8Quantizer.Quantize(scoring.Onnx, Batches(data, rows, objective, seed, 1, scoringSize), options);
-        var int8Portable = Int8Quantizer.Quantize(portable.Onnx, Batches(data, rows, objective, seed, CalibrationBatch, null), options);
+        var ranges = Int8Quantizer.Calibrate(portable.Onnx, Batches(data, rows, objective, seed), options);
+        var int8Portable = QdqWriter.Write(portable.Onnx, ranges, options.ReduceRange);
+        var int8Scoring = QdqWriter.Write(scoring.Onnx, Int8Quantizer.Transfer(ranges, portable.Onnx, scoring.Onnx), options.ReduceRange);
 
         var source = new BatchSource(check, [], []);
         using var floatNetwork = new PlainGraphModule(portable.Graph);
@@ -40,20 +42,26 @@ internal static class Int8Deployment
 
     /// <summary>
     /// The network's inputs for <paramref name="rows"/> — raw pixels as the objective prepares them (a denoiser's noise
-    /// included, seeded) — in batches, nearest-neighbour resampled to <paramref name="size"/> when the model fixes another.
+    /// included, seeded) — in batches of at most 32 images and 131,072 pixels (every activation of a batch is held at once).
     /// </summary>
-    private static IEnumerable<(float[] Data, long[] Shape)> Batches(ImageTensorDataset data, int[] rows, ITrainingObjective objective, int seed, int batchSize, (int Height, int Width)? size)
+    private static IEnumerable<(float[] Data, long[] Shape)> Batches(ImageTensorDataset data, int[] rows, ITrainingObjective objective, int seed)
     {
+        var batchSize = Math.Clamp(MaxBatchPixels / (data.Height * data.Width), 1, MaxBatch);
         var source = new BatchSource(data, rows, [], []);
         var indices = Enumerable.Range(0, rows.Length).ToArray();
         using var generator = new Generator((ulong)seed + 31);
         for (var start = 0; start < rows.Length; start += batchSize)
         {
-            using var scope = NewDisposeScope();
-            var (images, targets) = source.Batch(indices.AsSpan(start, Math.Min(batchSize, rows.Length - start)));
-            var (input, _) = objective.Prepare(images, targets, generator);
-            var sized = size is { } fixedSize && fixedSize != (data.Height, data.Width) ? FoldCheck.Resampled(input, fixedSize.Height, fixedSize.Width) : input;
-            yield return (sized.contiguous().data<float>().ToArray(), sized.shape);
+            float[] values;
+            long[] shape;
+            using (var scope = NewDisposeScope())
+            {
+                var (images, targets) = source.Batch(indices.AsSpan(start, Math.Min(batchSize, rows.Length - start)));
+                var (input, _) = objective.Prepare(images, targets, generator);
+                (values, shape) = (input.contiguous().data<float>().ToArray(), input.shape);
+            }
+
+            yield return (values, shape);
         }
     }
 

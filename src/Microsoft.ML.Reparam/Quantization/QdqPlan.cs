@@ -7,7 +7,8 @@ namespace Microsoft.ML.Reparam.Quantization;
 /// fuse each convolution, fully connected layer, addition and pooling into an integer kernel (docs/quantization.md):
 /// the activation inputs of those operations, and their outputs — for a convolution, addition or pooling followed only
 /// by a ReLU, the ReLU's output (the runtime then drops the ReLU into the quantization's clamp). A fully connected
-/// layer's output stays float unless another quantized operation reads it: the logits keep full precision.
+/// layer's output stays float unless another quantized operation reads it: a classifier's logits keep full precision.
+/// A max pooling's output gets its input's range (<see cref="Int8Quantizer.Calibrate"/>), so it runs on 8 bits.
 /// </summary>
 internal static class QdqPlan
 {

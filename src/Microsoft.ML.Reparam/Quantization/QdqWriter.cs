@@ -20,7 +20,10 @@ internal sealed class QdqWriter
     private readonly int _weightMax;
     private readonly List<NodeProto> _weightNodes = [];
     private readonly Dictionary<string, (string Value, float[] Scales)> _weights = [];
-    private readonly Dictionary<(string Bias, float InputScale), string> _biases = [];
+    private readonly Dictionary<(string Bias, string Weight, float InputScale), string> _biases = [];
+
+    /// <summary>The largest bias code: 2³⁰ leaves the 32-bit accumulator room for the products it adds to it.</summary>
+    private const double BiasLimit = 1 << 30;
 
     private QdqWriter(GraphProto graph, IReadOnlyDictionary<string, (float Low, float High)> ranges, bool reduceRange)
     {
@@ -104,15 +107,20 @@ internal sealed class QdqWriter
     private void QuantizeWeights(NodeProto node)
     {
         var inputScale = _activations[node.Input[0]].Scale;
-        var (weight, scales) = _weights.TryGetValue(node.Input[1], out var known) ? known : QuantizeWeight(node.Input[1]);
-        _weights[node.Input[1]] = (weight, scales);
-        node.Input[1] = weight;
-        if (node.Input.Count > 2)
+        var (weightName, biasName) = (node.Input[1], node.Input.Count > 2 ? node.Input[2] : null);
+        if (!_weights.TryGetValue(weightName, out var weight))
         {
-            var key = (node.Input[2], inputScale);
+            weight = QuantizeWeight(weightName, biasName is null ? null : BiasScaleFloor(biasName, inputScale));
+            _weights[weightName] = weight;
+        }
+
+        node.Input[1] = weight.Value;
+        if (biasName is not null)
+        {
+            var key = (biasName, weightName, inputScale);
             if (!_biases.TryGetValue(key, out var bias))
             {
-                bias = QuantizeBias(node.Input[2], inputScale, scales);
+                bias = QuantizeBias(biasName, inputScale, weight.Scales);
                 _biases[key] = bias;
             }
 
@@ -120,8 +128,16 @@ internal sealed class QdqWriter
         }
     }
 
-    /// <summary>Signed 8-bit per output channel (axis 0), symmetric: scale = max |w| / 127 (63 with a reduced range).</summary>
-    private (string Value, float[] Scales) QuantizeWeight(string name)
+    /// <summary>
+    /// The smallest weight scale per channel at which the bias still fits its 32-bit code (|b| / (input scale × weight
+    /// scale) ≤ 2³⁰): a channel whose weights are tiny but whose bias is not (a batch norm with γ near zero) gets a
+    /// coarser weight scale rather than a clamped bias.
+    /// </summary>
+    private float[] BiasScaleFloor(string bias, float inputScale) =>
+        [.. Floats(_graph.Initializer.Single(t => t.Name == bias)).Select(b => (float)(Math.Abs(b) / (inputScale * BiasLimit)))];
+
+    /// <summary>Signed 8-bit per output channel (axis 0), symmetric: scale = max |w| / 127 (63 with a reduced range), at least <paramref name="floor"/>.</summary>
+    private (string Value, float[] Scales) QuantizeWeight(string name, float[]? floor)
     {
         var tensor = _graph.Initializer.Single(t => t.Name == name);
         var values = Floats(tensor);
@@ -138,7 +154,8 @@ internal sealed class QdqWriter
                 max = Math.Max(max, Math.Abs(v));
             }
 
-            scales[c] = max > 0 ? max / _weightMax : 1f;
+            scales[c] = Math.Max(max / _weightMax, floor?[c] ?? 0);
+            scales[c] = scales[c] > 0 ? scales[c] : 1f;
             for (var i = 0; i < perChannel; i++)
             {
                 quantized[(c * perChannel) + i] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(span[i] / scales[c]), -_weightMax - 1, _weightMax));
@@ -158,8 +175,13 @@ internal sealed class QdqWriter
         var integers = new byte[values.Length * sizeof(int)];
         for (var c = 0; c < values.Length; c++)
         {
-            var q = (int)Math.Clamp(Math.Round((double)values[c] / scales[c]), int.MinValue, int.MaxValue);
-            BitConverter.TryWriteBytes(integers.AsSpan(c * sizeof(int)), q);
+            var q = Math.Round((double)values[c] / scales[c]);
+            if (!(Math.Abs(q) <= int.MaxValue))
+            {
+                throw new InvalidOperationException($"Bias '{name}' channel {c} ({values[c]}) does not fit a 32-bit code on the scale {scales[c]:E3}; the layer cannot be quantized.");
+            }
+
+            BitConverter.TryWriteBytes(integers.AsSpan(c * sizeof(int)), (int)q);
         }
 
         var stored = Initializer($"{name}_int32_{_biases.Count}", DataType.Int32, integers, values.Length);

@@ -22,9 +22,10 @@ public sealed class QuantizationOptions
     /// <summary>
     /// Gets or sets a value indicating whether weights use 7 bits ([−64, 63]) instead of 8 (default true). ONNX
     /// Runtime's 8-bit kernels on x86 processors without VNNI sum pairs of unsigned × signed 8-bit products in 16 bits,
-    /// which saturates with full-range weights: measured on such a processor, the integer kernels then differ from the
-    /// QDQ graph they run by 0.5 in the logits, and by 1e-6 with 7-bit weights (docs/quantization.md). Turn it off only
-    /// for targets whose kernels do not saturate (VNNI, ARM); <see cref="QuantizationReport.KernelMaxAbsError"/> shows it.
+    /// which saturates with full-range weights: measured on such a processor (docs/results/int8-study.md), the integer
+    /// kernels then differ from the QDQ graph they run by 0.3 to several units in the logits, and by at most a few
+    /// activation steps (≤ 0.02) with 7-bit weights. Turn it off only for targets whose kernels do not saturate (VNNI,
+    /// ARM); <see cref="QuantizationReport.KernelMaxAbsError"/> shows it.
     /// </summary>
     public bool ReduceRange { get; set; } = true;
 

@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Reparam.Training;
 
 /// <summary>
-/// Builds the optimizer. Weight decay applies to weights with two or more dimensions only; batch-norm
-/// parameters, biases and per-channel scales (1-D) are not decayed (docs/training.md).
+/// Builds the optimizer. Weight decay applies to parameters with two or more dimensions only; batch-norm
+/// parameters, biases and 1-D per-channel scales are not decayed (docs/training.md). OREPA's scaling vectors are one
+/// [branches, C_out] matrix and so are decayed, as the OREPA reference decays them.
 /// </summary>
 internal static class OptimizerFactory
 {

@@ -21,7 +21,8 @@ namespace Microsoft.ML.Reparam.Benchmarks.Suites;
 /// best NKR generator, several seeds each; the folded network's float and INT8 (post-training static, QDQ) test
 /// accuracy, and ONNX Runtime latency of both at batch 1 and 64, measured in the same run. Resumable: one JSON file per
 /// run under <c>OUT/int8-study[.quick].runs/</c>. Also draws the folded weights' per-channel histogram of seed 1 for
-/// RepVGG and QARepVGG (docs/quantization.md).
+/// RepVGG and QARepVGG (docs/quantization.md); with <c>--sr-data DIR</c>, adds the super-resolution part
+/// (<see cref="Int8SuperResolution"/>).
 /// </summary>
 internal sealed class Int8StudySuite : IBenchmarkSuite
 {
@@ -44,12 +45,20 @@ internal sealed class Int8StudySuite : IBenchmarkSuite
                    from seed in seeds
                    select ($"{spec.Name}-seed{seed}", (Func<object>)(() => RunOne(spec, data, epochs, seed)));
         var runs = new ResumableStudy(arguments).RunAll(plan.ToList()).Select(r => r.Deserialize<Int8Run>(BenchmarkRunner.JsonOptions)!).ToList();
-        var flat = runs.SelectMany(r => r.Latency.Select(l => new { config = r.Config, seed = r.Seed, floatAccuracy = r.FloatAccuracy, int8Accuracy = r.Int8Accuracy, floatMs = l.FloatMs, int8Ms = l.Int8Ms, batch = l.Batch, kernelMaxAbsError = r.KernelMaxAbsError })).ToList();
+        var flat = runs.SelectMany(r => r.Latency.Select(l => new { config = r.Config, seed = r.Seed, floatAccuracy = r.FloatAccuracy, int8Accuracy = r.Int8Accuracy, floatMs = l.FloatMs, int8Ms = l.Int8Ms, batch = l.Batch, kernelMaxAbsError = r.KernelMaxAbsError, int8AccuracyFullRange = r.Int8AccuracyFullRange, kernelMaxAbsErrorFullRange = r.KernelMaxAbsErrorFullRange })).ToList();
+        var superResolution = arguments.Get("sr-data") is { } root
+            ? new ResumableStudy(arguments).RunAll([.. Int8SuperResolution.Plan(root, seeds, arguments.Quick)]).Select(r => r.Deserialize<Int8SuperResolution.SrRun>(BenchmarkRunner.JsonOptions)!).ToList()
+            : [];
         var histogram = DrawHistograms(arguments, runs);
         var chart = new BarChart("INT8 accuracy drop per block kind (same deployed network, post-training quantization)", "float − INT8 test accuracy, points (mean ± std over seeds)", [.. runs.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => 100 * (r.FloatAccuracy - r.Int8Accuracy))))]);
-        var json = new { dataset = data.Description, epochs, architecture = NkrStudySuite.Architecture, calibrationImages = CalibrationImages, quantization = "QDQ, per-channel symmetric 7-bit weights, per-tensor asymmetric uint8 activations, percentile 99.99 calibration", runs = flat, operators = runs.Select(r => new { r.Config, r.Seed, r.IntegerOperators, r.FloatOperators }), weightHistograms = runs.Where(r => r.WeightHistogram is not null).Select(r => new { r.Config, r.Seed, r.WeightHistogram }) };
-        return new SuiteResult(json, Markdown(runs, data, epochs, histogram), chart);
+        var json = new { dataset = data.Description, epochs, architecture = NkrStudySuite.Architecture, calibrationImages = CalibrationImages, quantization = "QDQ, per-channel symmetric 7-bit weights, per-tensor asymmetric uint8 activations, percentile 99.99 calibration", runs = flat, operators = runs.Select(r => new { r.Config, r.Seed, r.IntegerOperators, r.FloatOperators }), weightHistograms = runs.Where(r => r.WeightHistogram is not null).Select(r => new { r.Config, r.Seed, r.WeightHistogram }), superResolution = SuperResolutionRows(superResolution) };
+        var markdown = Markdown(runs, data, epochs, histogram) + (superResolution.Count > 0 ? Int8SuperResolution.Markdown(superResolution) : "\nSuper-resolution: not measured in this run (pass --sr-data DIR with T91/ and Set5/).\n");
+        return new SuiteResult(json, markdown, chart);
     }
+
+    /// <summary>The super-resolution runs in the issue's row format (float and INT8 PSNR per batch size).</summary>
+    private static object SuperResolutionRows(List<Int8SuperResolution.SrRun> runs) =>
+        runs.SelectMany(r => r.Latency.Select(l => new { config = r.Config, seed = r.Seed, floatPsnr = r.FloatPsnr, int8Psnr = r.Int8Psnr, floatSsim = r.FloatSsim, int8Ssim = r.Int8Ssim, floatMs = l.FloatMs, int8Ms = l.Int8Ms, batch = l.Batch, side = l.Side, kernelMaxAbsError = r.KernelMaxAbsError })).ToList();
 
     private static Int8Run RunOne(BlockSpec spec, StudyData data, int epochs, int seed)
     {
@@ -59,7 +68,9 @@ internal sealed class Int8StudySuite : IBenchmarkSuite
         var a = NkrStudySuite.Architecture;
         var graph = GraphFolder.Fold(model, new PlainShape(a.InputChannels, a.Height, a.Width), new PlainNormalize(ClassifierRun.Mean, ClassifierRun.Std));
         var floatModel = OnnxExporter.Export(graph, new OnnxExportOptions());
-        var int8Model = Int8Quantizer.Quantize(floatModel, CalibrationBatches(data.Train, seed), new QuantizationOptions { CalibrationImages = CalibrationImages });
+        var calibration = CalibrationBatches(data.Train, seed);
+        var int8Model = Int8Quantizer.Quantize(floatModel, calibration, new QuantizationOptions { CalibrationImages = CalibrationImages });
+        var fullRange = Int8Quantizer.Quantize(floatModel, calibration, new QuantizationOptions { CalibrationImages = CalibrationImages, ReduceRange = false });
         var operators = IntegerKernels.Count(int8Model);
         return new Int8Run(
             spec.Name,
@@ -67,6 +78,8 @@ internal sealed class Int8StudySuite : IBenchmarkSuite
             ClassifierRun.OnnxAccuracy(floatModel, data.Test),
             ClassifierRun.OnnxAccuracy(int8Model, data.Test),
             KernelError(int8Model, data.Test),
+            ClassifierRun.OnnxAccuracy(fullRange, data.Test),
+            KernelError(fullRange, data.Test),
             [Latency(floatModel, int8Model, data.Test, 1), Latency(floatModel, int8Model, data.Test, 64)],
             training.TrainSeconds / epochs,
             string.Join(", ", operators.Integer.Select(p => $"{p.Key}×{p.Value}")),
@@ -168,15 +181,15 @@ internal sealed class Int8StudySuite : IBenchmarkSuite
     {
         var text = new StringBuilder();
         var a = NkrStudySuite.Architecture;
-        text.AppendLine($"Data: {data.Description}. Deployed classifier {a.InputChannels}x{a.Height}x{a.Width}, widths [{string.Join(", ", a.StageWidths)}], depths [{string.Join(", ", a.StageDepths)}], strides [{string.Join(", ", a.StageStrides)}]; {epochs} epoch(s) of the nkr-study's schedule. INT8: post-training static QDQ (7-bit symmetric weights per output channel, uint8 activations, 99.99th-percentile ranges from {CalibrationImages} seeded training images), run by ONNX Runtime's integer kernels. Accuracy on all test images; drop = float − INT8 in points; latency = median ms per batch in ONNX Runtime, float and INT8 interleaved in the same process, default session options.").AppendLine();
-        text.AppendLine("| config | seeds | float acc % | INT8 acc % | drop pt (mean ± std) | worst drop pt | batch 1 float / INT8 ms | batch 64 float / INT8 ms | INT8 speed-up at 64 | kernels vs QDQ max abs |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine($"Data: {data.Description}. Deployed classifier {a.InputChannels}x{a.Height}x{a.Width}, widths [{string.Join(", ", a.StageWidths)}], depths [{string.Join(", ", a.StageDepths)}], strides [{string.Join(", ", a.StageStrides)}]; {epochs} epoch(s) of the nkr-study's schedule. INT8: post-training static QDQ (7-bit symmetric weights per output channel, uint8 activations, 99.99th-percentile ranges from {CalibrationImages} seeded training images), run by ONNX Runtime's integer kernels. Accuracy on all test images; drop = float − INT8 in points; latency = median ms per batch in ONNX Runtime, float and INT8 interleaved in the same process, default session options. Kernels vs QDQ: the largest logit difference between ONNX Runtime's integer kernels and the same QDQ graph evaluated node by node, on 256 test images; the last two columns quantize the same network with full-range 8-bit weights instead of 7-bit ones.").AppendLine();
+        text.AppendLine("| config | seeds | float acc % | INT8 acc % | drop pt (mean ± std) | worst drop pt | batch 1 float / INT8 ms | batch 64 float / INT8 ms | INT8 speed-up at 64 | kernels vs QDQ max abs | 8-bit weights: INT8 acc % | 8-bit weights: kernels vs QDQ |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var group in runs.GroupBy(r => r.Config))
         {
             var drops = group.Select(r => 100 * (r.FloatAccuracy - r.Int8Accuracy)).ToList();
             LatencyRow At(int batch) => new(batch, group.Average(r => r.Latency.Single(l => l.Batch == batch).FloatMs), group.Average(r => r.Latency.Single(l => l.Batch == batch).Int8Ms));
             var (one, many) = (At(1), At(64));
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Count()} | {Summary.Of(group.Select(r => r.FloatAccuracy)).Format(100)} | {Summary.Of(group.Select(r => r.Int8Accuracy)).Format(100)} | {Summary.Of(drops).Format()} | {drops.Max():F2} | {one.FloatMs:F3} / {one.Int8Ms:F3} | {many.FloatMs:F2} / {many.Int8Ms:F2} | {many.FloatMs / many.Int8Ms:F2}× | {group.Max(r => r.KernelMaxAbsError):E1} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Count()} | {Summary.Of(group.Select(r => r.FloatAccuracy)).Format(100)} | {Summary.Of(group.Select(r => r.Int8Accuracy)).Format(100)} | {Summary.Of(drops).Format()} | {drops.Max():F2} | {one.FloatMs:F3} / {one.Int8Ms:F3} | {many.FloatMs:F2} / {many.Int8Ms:F2} | {many.FloatMs / many.Int8Ms:F2}× | {group.Max(r => r.KernelMaxAbsError):E1} | {Summary.Of(group.Select(r => r.Int8AccuracyFullRange)).Format(100)} | {group.Max(r => r.KernelMaxAbsErrorFullRange):E1} |");
         }
 
         text.AppendLine().AppendLine($"Operators ONNX Runtime runs for the INT8 model (seed {runs[0].Seed}, {runs[0].Config}): integer {runs[0].IntegerOperators}; float {runs[0].FloatOperators}.");
@@ -190,5 +203,5 @@ internal sealed class Int8StudySuite : IBenchmarkSuite
 
     private sealed record LatencyRow(int Batch, double FloatMs, double Int8Ms);
 
-    private sealed record Int8Run(string Config, int Seed, double FloatAccuracy, double Int8Accuracy, double KernelMaxAbsError, LatencyRow[] Latency, double SecondsPerEpoch, string IntegerOperators, string FloatOperators, int[]? WeightHistogram);
+    private sealed record Int8Run(string Config, int Seed, double FloatAccuracy, double Int8Accuracy, double KernelMaxAbsError, double Int8AccuracyFullRange, double KernelMaxAbsErrorFullRange, LatencyRow[] Latency, double SecondsPerEpoch, string IntegerOperators, string FloatOperators, int[]? WeightHistogram);
 }

@@ -1,10 +1,12 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Onnx.Proto;
 using Microsoft.ML.Reparam.Plain;
 using Microsoft.ML.Reparam.Quantization;
 using Microsoft.ML.Reparam.Tests.MLNet;
 using Microsoft.ML.Reparam.Tests.Restoration;
+using Microsoft.ML.Reparam.Tests.Segmentation;
 
 namespace Microsoft.ML.Reparam.Tests.Quantization;
 
@@ -37,7 +39,7 @@ public sealed class Int8FitTests
         Assert.IsTrue(report.FloatMetric is > 0.1 and <= 1 && report.Int8Metric is > 0.1 and <= 1, report.ToString());
         Assert.IsLessThanOrEqualTo(0.1, Math.Abs(report.FloatMetric - report.Int8Metric), report.ToString()); // at most 2 of 20 images change
         Assert.IsGreaterThan(0.0, report.MaxAbsDifference, "the deployed model is the quantized one");
-        Assert.IsLessThanOrEqualTo(1e-2, report.KernelMaxAbsError, report.ToString()); // no saturation (QdqQuantizerTests)
+        Assert.IsLessThanOrEqualTo(0.05, report.KernelMaxAbsError, report.ToString()); // a few activation steps at most; saturation gives 0.3 and more
         Assert.AreEqual(s_classifier.Graph.Ops.OfType<PlainConv>().Count(), report.Operators.Integer["QLinearConv"], report.ToString());
         Assert.AreEqual(1, report.Operators.Integer["QGemm"], report.ToString());
         Assert.IsLessThanOrEqualTo(FoldReport.OnnxTolerance, s_classifier.FoldReport.OnnxMaxAbsError, "the float fold is still checked");
@@ -70,6 +72,27 @@ public sealed class Int8FitTests
     public void TheSavedInt8ModelScoresInStockMLNetAsInProcess() => StockConsumer.AssertPredictsAsInProcess(s_mlContext, s_classifier);
 
     [TestMethod]
+    public void ASegmenterQuantizesAndItsStockChainPredictsTheInt8Masks()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var scenes = SegmentationImages.Synthetic(40, size: 32, seed: 3, garments: 2);
+        var data = scenes.ToDataView(mlContext);
+        var options = SegmentationTrainerTests.Options();
+        options.Quantization = new QuantizationOptions { CalibrationImages = 16 };
+        using var model = mlContext.Transforms.ReparamSegmentation(options).Fit(data);
+
+        var report = model.Quantization!;
+        Assert.AreEqual("mean IoU", report.MetricName);
+        Assert.IsLessThanOrEqualTo(0.05, report.KernelMaxAbsError, report.ToString());
+        Assert.AreEqual(model.Graph.Ops.OfType<PlainConv>().Count(), report.Operators.Integer["QLinearConv"], report.ToString());
+        var scoring = ModelProto.Parser.ParseFrom(model.GetOnnxModel()).Graph;
+        Assert.IsTrue(scoring.Node.Any(n => n.OpType == "QuantizeLinear"), "ML.NET scores the INT8 model");
+        var masks = model.Transform(data).GetColumn<VBuffer<uint>>("PredictedMask").ToList();
+        Assert.HasCount(40, masks);
+        Assert.IsTrue(masks.All(m => m.Length == 32 * 32 && m.DenseValues().All(k => k is >= 1 and <= 11)));
+    }
+
+    [TestMethod]
     public void ASuperResolutionModelQuantizesWithItsPsnrReported()
     {
         var mlContext = new MLContext(seed: 1);
@@ -82,7 +105,7 @@ public sealed class Int8FitTests
             var report = model.Quantization!;
             Assert.AreEqual("PSNR", report.MetricName);
             Assert.IsLessThan(1.0, Math.Abs(report.FloatMetric - report.Int8Metric), report.ToString());
-            Assert.IsLessThanOrEqualTo(1e-2, report.KernelMaxAbsError, report.ToString());
+            Assert.IsLessThanOrEqualTo(0.05, report.KernelMaxAbsError, report.ToString());
             Assert.IsGreaterThanOrEqualTo(1, report.Operators.Integer.GetValueOrDefault("QLinearConv"), report.ToString());
             using var restored = model.Restore(images[0]);
             Assert.AreEqual((images[0].Width * 2, images[0].Height * 2), (restored.Width, restored.Height));

@@ -43,9 +43,9 @@ public sealed class QdqQuantizerTests
         var kernelError = (actual - reference.forward(images)).abs().max().item<float>();
         var quantizationError = (actual - expected).abs().max().item<float>() / expected.abs().max().item<float>();
 
-        // 7-bit weights: the integer kernels compute what the QDQ graph specifies, up to a requantization rounded the other
-        // way at a tie (one activation step); saturated 8-bit products (full-range weights without VNNI) are off by ~0.5.
-        Assert.IsLessThan(1e-2f, kernelError);
+        // 7-bit weights: the integer kernels compute what the QDQ graph specifies, up to requantizations rounded the other
+        // way at a tie (a few activation steps); saturated 8-bit products (full-range weights without VNNI) are off by 0.3 and more.
+        Assert.IsLessThan(0.05f, kernelError);
         Assert.IsLessThan(0.05f, quantizationError);
         Assert.IsGreaterThan(1e-4f, quantizationError, "the model really is quantized");
     }
@@ -72,6 +72,29 @@ public sealed class QdqQuantizerTests
                 }
             }
         }
+    }
+
+    [TestMethod]
+    public void RangesCarryToTheScoringExportWhoseOwnHeadStaysFloat()
+    {
+        var (graph, _) = Quantized(new QuantizationOptions());
+        var portable = OnnxExporter.Export(graph, new OnnxExportOptions());
+        var scoringGraph = graph.AtSize(8, 8, (builder, outputs) => [.. outputs, builder.Add(new PlainSoftmax(), outputs[0])]);
+        var scoring = OnnxExporter.Export(scoringGraph, new OnnxExportOptions { InputName = "Pixels", BatchSize = 1, FixedSize = true });
+        using var scope = NewDisposeScope();
+        var ranges = Int8Quantizer.Calibrate(portable, [(Images(seed: 3, count: 16).data<float>().ToArray(), [16, 2, 8, 8])], new QuantizationOptions());
+
+        var carried = Int8Quantizer.Transfer(ranges, portable, scoring);
+        var scoringInt8 = QdqWriter.Write(scoring, carried, reduceRange: true);
+
+        Assert.HasCount(ranges.Count, carried);
+        Assert.IsTrue(carried.ContainsKey("Pixels"));
+        CollectionAssert.AreEquivalent(ranges.Values.ToList(), carried.Values.ToList());
+        var image = Images(seed: 4, count: 1);
+        using var fromPortable = new OnnxModule(QdqWriter.Write(portable, ranges, reduceRange: true));
+        using var fromScoring = new OnnxModule(scoringInt8);
+        Assert.IsLessThan(1e-6f, (fromPortable.forward(image) - fromScoring.forward(image)).abs().max().item<float>());
+        Assert.AreEqual(6, ModelProto.Parser.ParseFrom(scoringInt8).Graph.Node.Count(n => n.OpType == "QuantizeLinear"), "the same activations as the portable model");
     }
 
     [TestMethod]
