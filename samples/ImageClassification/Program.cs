@@ -3,6 +3,7 @@ using System.Globalization;
 using ImageClassification;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Samples;
+using Microsoft.ML.Reparam.Tools;
 
 // Model Builder-style image classification: train on an image folder (one sub-folder per class), save
 // FashionModel.zip, then classify images through FashionModel.Predict — the consumption class an app copies.

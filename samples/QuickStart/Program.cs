@@ -7,6 +7,7 @@ using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Quantization;
 using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Samples.QuickStart;
+using Microsoft.ML.Reparam.Tools;
 using Microsoft.ML.Reparam.Training;
 
 // The main job: train a RepVGG classifier on Fashion-MNIST, fold it into a plain CNN (quantized to INT8 with --int8),

@@ -8,6 +8,7 @@ using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Samples.Segmentation;
+using Microsoft.ML.Reparam.Tools;
 
 // The segmentation main job: train a RepVGG U-Net on the embedded synthetic scenes (or on ISBI-style slices with
 // --data), fold it into a plain CNN, save it as a stock ML.NET model.zip (input: an image file path) and as

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Samples;
+using Microsoft.ML.Reparam.Tools;
 using SegmenterModelSample;
 
 // Model Builder-style segmentation: train on an images folder and a masks folder, save SegmenterModel.zip, then

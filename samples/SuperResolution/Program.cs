@@ -6,6 +6,7 @@ using Microsoft.ML.Reparam;
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Samples.SuperResolution;
+using Microsoft.ML.Reparam.Tools;
 using Microsoft.ML.Transforms.Image;
 
 // The restoration main job: train an ECBSR-style x2 super-resolution network (or, with --task denoise, a DnCNN-style

@@ -8,6 +8,13 @@ namespace Microsoft.ML.Reparam;
 /// <param name="Images">How many held-back images were compared.</param>
 public sealed record FoldReport(FoldError Fold, double OnnxMaxAbsError, int Images)
 {
-    /// <summary>The largest absolute ONNX Runtime vs TorchSharp difference accepted.</summary>
+    /// <summary>
+    /// The largest ONNX Runtime vs TorchSharp difference accepted, on <see cref="OnnxMaxScaledError"/>: absolute for
+    /// outputs within ±1 (probabilities, pixels), relative to the output's largest magnitude above that (logits of a
+    /// wide network, whose float32 rounding in two runtimes' different summation orders grows with their size).
+    /// </summary>
     public const double OnnxTolerance = 1e-4;
+
+    /// <summary>Gets the largest ONNX Runtime vs TorchSharp difference of an image's output divided by max(1, the output's largest magnitude); the fit requires it to be within <see cref="OnnxTolerance"/>.</summary>
+    public double OnnxMaxScaledError { get; init; }
 }

@@ -5,12 +5,14 @@ using ScottPlot;
 //   TrainingPlots curves HISTORY.json OUT.png   — loss, validation metric and learning rate per epoch (+ strides)
 //   TrainingPlots bars BARS.json OUT.png        — one bar per config with an error bar (mean ± std)
 //   TrainingPlots histograms HIST.json OUT.png  — binned counts of several series, each as a share of its total
+//   TrainingPlots lines LINES.json OUT.png      — several series of values per epoch
 // HISTORY.json: {"title":…, "metricName":…, "epochs":[{"epoch":1,"trainLoss":…,"trainMetric":…,"validationMetric":…|null,"learningRate":…,"strides":[…]|null}, …]}
 // BARS.json: {"title":…, "valueName":…, "bars":[{"label":…,"mean":…,"std":…}, …]}
 // HIST.json: {"title":…, "valueName":…, "series":[{"label":…,"counts":[…],"low":…,"high":…}, …]} (equal bins from low to high)
-if (args.Length != 3 || args[0] is not ("curves" or "bars" or "histograms"))
+// LINES.json: {"title":…, "xName":…, "valueName":…, "series":[{"label":…,"ys":[…]}, …]} (x = 1, 2, …)
+if (args.Length != 3 || args[0] is not ("curves" or "bars" or "histograms" or "lines"))
 {
-    Console.Error.WriteLine("usage: TrainingPlots curves|bars|histograms INPUT.json OUT.png");
+    Console.Error.WriteLine("usage: TrainingPlots curves|bars|histograms|lines INPUT.json OUT.png");
     return 2;
 }
 
@@ -24,9 +26,13 @@ else if (args[0] == "bars")
 {
     Bars(JsonSerializer.Deserialize<BarChart>(json, options) ?? throw new InvalidDataException($"{args[1]} is empty."), args[2]);
 }
-else
+else if (args[0] == "histograms")
 {
     Histograms(JsonSerializer.Deserialize<HistogramChart>(json, options) ?? throw new InvalidDataException($"{args[1]} is empty."), args[2]);
+}
+else
+{
+    Lines(JsonSerializer.Deserialize<LineChart>(json, options) ?? throw new InvalidDataException($"{args[1]} is empty."), args[2]);
 }
 
 Console.WriteLine($"wrote {args[2]}");
@@ -118,6 +124,24 @@ static void Histograms(HistogramChart chart, string path)
     plot.SavePng(path, 800, 450);
 }
 
+static void Lines(LineChart chart, string path)
+{
+    var plot = new Plot();
+    foreach (var series in chart.Series)
+    {
+        var line = plot.Add.Scatter([.. Enumerable.Range(1, series.Ys.Length).Select(x => (double)x)], series.Ys);
+        line.LegendText = series.Label;
+        line.MarkerSize = 3;
+    }
+
+    plot.Title(chart.Title);
+    plot.XLabel(chart.XName);
+    plot.YLabel(chart.ValueName);
+    plot.ShowLegend(Alignment.UpperRight);
+    plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+    plot.SavePng(path, 900, 500);
+}
+
 internal sealed record History(string Title, string MetricName, List<EpochRow> Epochs);
 
 internal sealed record EpochRow(int Epoch, double TrainLoss, double TrainMetric, double? ValidationMetric, double LearningRate, double[]? Strides);
@@ -129,3 +153,7 @@ internal sealed record BarRow(string Label, double Mean, double Std);
 internal sealed record HistogramChart(string Title, string ValueName, List<HistogramSeries> Series);
 
 internal sealed record HistogramSeries(string Label, int[] Counts, double Low, double High);
+
+internal sealed record LineChart(string Title, string XName, string ValueName, List<LineSeries> Series);
+
+internal sealed record LineSeries(string Label, double[] Ys);

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.ML.Reparam.Tools;
 using Microsoft.ML.Reparam.Training;
 
-namespace Microsoft.ML.Reparam.Samples;
+namespace Microsoft.ML.Reparam.Tools;
 
 /// <summary>
 /// Writes a fit's history as JSON and draws it as a PNG — loss, the validation metric and the learning rate per epoch,
@@ -31,7 +30,7 @@ internal static partial class TrainingCurves
     }
 
     /// <summary>The learned strides the stride hook reports in an epoch's message ("strides [1.50×1.50, 2.00×2.00]"), or null.</summary>
-    private static double[]? Strides(string? message) =>
+    public static double[]? Strides(string? message) =>
         message is not null && StridesPattern().Match(message) is { Success: true } match
             ? [.. NumberPattern().Matches(match.Groups[1].Value).Select(m => double.Parse(m.Value, CultureInfo.InvariantCulture))]
             : null;
