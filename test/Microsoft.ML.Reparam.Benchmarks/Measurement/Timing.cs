@@ -23,6 +23,19 @@ internal static class Timing
         return Median(samples);
     }
 
+    /// <summary>Times two actions in alternating rounds, so both see the same machine state; returns the median over rounds of each one's median milliseconds.</summary>
+    public static (double First, double Second) InterleavedMedians(Action first, Action second, int warmup, int repeats, int rounds = 5)
+    {
+        var (a, b) = (new List<double>(), new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            a.Add(MedianMilliseconds(first, warmup, repeats));
+            b.Add(MedianMilliseconds(second, warmup, repeats));
+        }
+
+        return (Median(a), Median(b));
+    }
+
     public static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();

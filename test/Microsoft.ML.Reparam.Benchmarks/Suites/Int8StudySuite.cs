@@ -121,15 +121,8 @@ internal sealed class Int8StudySuite : IBenchmarkSuite
         using var floatRunner = new OnnxModelRunner(floatModel);
         using var int8Runner = new OnnxModelRunner(int8Model);
         int[] shape = [batch, test.Channels, test.Height, test.Width];
-        var repeats = batch == 1 ? 400 : 40;
-        var (floatSamples, int8Samples) = (new List<double>(), new List<double>());
-        for (var round = 0; round < 5; round++)
-        {
-            floatSamples.Add(Timing.MedianMilliseconds(() => floatRunner.Run(pixels, shape), warmup: 10, repeats));
-            int8Samples.Add(Timing.MedianMilliseconds(() => int8Runner.Run(pixels, shape), warmup: 10, repeats));
-        }
-
-        return new LatencyRow(batch, Timing.Median(floatSamples), Timing.Median(int8Samples));
+        var (floatMs, int8Ms) = Timing.InterleavedMedians(() => floatRunner.Run(pixels, shape), () => int8Runner.Run(pixels, shape), warmup: 10, repeats: batch == 1 ? 400 : 40);
+        return new LatencyRow(batch, floatMs, int8Ms);
     }
 
     /// <summary>Counts of every folded convolution weight divided by its output channel's largest |w| (what the 8-bit code of the weight is a fraction of), in bins over [−1, 1].</summary>

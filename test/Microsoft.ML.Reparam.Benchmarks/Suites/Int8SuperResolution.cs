@@ -51,14 +51,8 @@ internal static class Int8SuperResolution
         using var floatRunner = new OnnxModelRunner(floatModel);
         using var int8Runner = new OnnxModelRunner(int8Model);
         int[] shape = [batch, 3, side, side];
-        var (floatSamples, int8Samples) = (new List<double>(), new List<double>());
-        for (var round = 0; round < 5; round++)
-        {
-            floatSamples.Add(Timing.MedianMilliseconds(() => floatRunner.Run(pixels, shape), warmup: 3, repeats: 20));
-            int8Samples.Add(Timing.MedianMilliseconds(() => int8Runner.Run(pixels, shape), warmup: 3, repeats: 20));
-        }
-
-        return new SrLatency(batch, side, Timing.Median(floatSamples), Timing.Median(int8Samples));
+        var (floatMs, int8Ms) = Timing.InterleavedMedians(() => floatRunner.Run(pixels, shape), () => int8Runner.Run(pixels, shape), warmup: 3, repeats: 20);
+        return new SrLatency(batch, side, floatMs, int8Ms);
     }
 
     public static string Markdown(IReadOnlyList<SrRun> runs)
