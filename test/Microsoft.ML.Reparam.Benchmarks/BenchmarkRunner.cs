@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Microsoft.ML.Reparam.Benchmarks.Measurement;
+using Microsoft.ML.Reparam.Benchmarks.Studies;
 using Microsoft.ML.Reparam.Benchmarks.Suites;
 
 namespace Microsoft.ML.Reparam.Benchmarks;
 
 internal static class BenchmarkRunner
 {
-    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite(), new NkrStudySuite(), new ReactivationStudySuite(), new DiffStrideStudySuite(), new SegStudySuite(), new SrStudySuite(), new DenoiseStudySuite(), new SrLongSuite(), new RobustnessSuite(), new ServiceSuite(), new Int8StudySuite(), new LongStudySuite(), new FmnistBestSuite()];
+    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite(), new NkrStudySuite(), new ReactivationStudySuite(), new DiffStrideStudySuite(), new SegStudySuite(), new SrStudySuite(), new DenoiseStudySuite(), new SrLongSuite(), new DenoiseLongSuite(), new RobustnessSuite(), new ServiceSuite(), new Int8StudySuite(), new LongStudySuite(), new FmnistBestSuite()];
 
     public static IEnumerable<string> SuiteNames => Suites.Select(suite => suite.Name);
 
@@ -58,7 +59,9 @@ internal static class BenchmarkRunner
         File.WriteAllText(json, JsonSerializer.Serialize(result.Json, JsonOptions));
         var header = $"# Benchmark `{arguments.Suite}`{(arguments.Quick ? " (quick)" : string.Empty)}\n\n" +
             $"Command: `{arguments.CommandLine}`\n\n" +
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.\n\n";
+            (ResumableStudy.Counts.Read > 0
+                ? $"Written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {ResumableStudy.Counts.Read} of its {ResumableStudy.Counts.Read + ResumableStudy.Counts.Measured} runs were measured by earlier invocations of this command (their files are in {arguments.Suite}{(arguments.Quick ? ".quick" : string.Empty)}.runs/).\n\n"
+                : $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.\n\n");
         var chart = result.Chart is { } bars ? Charts.Draw(bars, stem) : null;
         File.WriteAllText(markdown, header + result.Markdown + (chart is null ? string.Empty : $"\n![{result.Chart!.Title}]({Path.GetFileName(chart)})\n"));
         Console.WriteLine($"wrote {json} and {markdown}{(chart is null ? string.Empty : $" and {chart}")}");

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Transforms.Image;
@@ -78,8 +79,8 @@ internal static partial class BadInputCatalog
         return _mlContext.Data.LoadFromEnumerable(rows, KeySchema<ImageRow>());
     }
 
-    /// <summary>Image files loaded by ML.NET: two good ones and one empty or not an image.</summary>
-    private static IDataView ImageFiles(string folder, bool empty)
+    /// <summary>Image files loaded by ML.NET: two good ones and a third file named <paramref name="name"/> holding <paramref name="content"/>.</summary>
+    private static IDataView ImageFiles(string folder, string name, byte[] content)
     {
         var paths = new List<string>();
         for (var i = 0; i < 2; i++)
@@ -89,9 +90,45 @@ internal static partial class BadInputCatalog
             image.Save(paths[^1]);
         }
 
-        paths.Add(empty ? Write(folder, "empty.png", []) : Write(folder, "not-an-image.png", [.. "GIF89a? no"u8]));
+        paths.Add(Write(folder, name, content));
         var view = _mlContext.Data.LoadFromEnumerable(paths.Select((p, i) => new PathRow { ImagePath = p, Label = (uint)(i % 2) }), KeySchema<PathRow>());
         return _mlContext.Transforms.LoadImages("Image", null, nameof(PathRow.ImagePath)).Fit(view).Transform(view);
+    }
+
+    /// <summary>A well-formed PNG (signature, IHDR, IDAT, IEND, correct CRCs) whose header declares 0×0 pixels.</summary>
+    private static byte[] ZeroByZeroPng()
+    {
+        var png = new List<byte>(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A });
+        void Chunk(string type, byte[] data)
+        {
+            png.AddRange(BigEndian((uint)data.Length));
+            var body = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+            png.AddRange(body);
+            png.AddRange(BigEndian(Crc32(body)));
+        }
+
+        Chunk("IHDR", [0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0]); // width 0, height 0, 8-bit gray
+        Chunk("IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]); // an empty zlib stream
+        Chunk("IEND", []);
+        return [.. png];
+    }
+
+    private static byte[] BigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
+
+    /// <summary>CRC-32 of the PNG specification (ISO 3309 polynomial, reflected).</summary>
+    private static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
     }
 
     private static MLImage Gray(int width, int height, int seed)

@@ -30,8 +30,9 @@ internal static partial class BadInputCatalog
         yield return Case<ArgumentException>("classification", "images of two sizes without a resize", "Image column 'Image': row 2 is 5x4 but row 0 is 4x4", _ => FitClassifier(Images((4, 4), (4, 4), (5, 4)), Images));
         yield return Case<ArgumentException>("classification", "row without an image", "Image column 'Image': row 1 has no image", _ => FitClassifier(Images((4, 4), (0, 0), (4, 4)), Images));
         yield return Case<ArgumentException>("classification", "image above MaxImagePixels", "Image column 'Image': row 1 is 300x200 = 60000 pixels, more than MaxImagePixels 50000", _ => FitClassifier(Images((4, 4), (300, 200)), o => { Images(o); o.MaxImagePixels = 50_000; }));
-        yield return Case<ArgumentException>("classification", "empty (0-byte) image file", "Image column 'Image': row 2 cannot be read", folder => FitClassifier(ImageFiles(folder, empty: true), Images));
-        yield return Case<ArgumentException>("classification", "image file that is not an image", "Image column 'Image': row 2 cannot be read", folder => FitClassifier(ImageFiles(folder, empty: false), Images));
+        yield return Case<ArgumentException>("classification", "empty (0-byte) image file", "Image column 'Image': row 2 cannot be read", folder => FitClassifier(ImageFiles(folder, "empty.png", []), Images));
+        yield return Case<ArgumentException>("classification", "image file that is not an image", "Image column 'Image': row 2 cannot be read", folder => FitClassifier(ImageFiles(folder, "not-an-image.png", [.. "GIF89a? no"u8]), Images));
+        yield return Case<ArgumentException>("classification", "PNG file whose header declares 0x0 pixels", "Image column 'Image': row 2 cannot be read", folder => FitClassifier(ImageFiles(folder, "zero-by-zero.png", ZeroByZeroPng()), Images));
     }
 
     private static IEnumerable<BadInputCase> TrainerOptions()

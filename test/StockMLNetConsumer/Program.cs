@@ -13,6 +13,15 @@ using Microsoft.ML.Data;
 //        StockMLNetConsumer restore MODEL.zip IMAGES.txt OUTDIR    (a super-resolution model or denoiser)
 // The restorer's input is "ImagePath"; its output "RestoredImage" is an image, saved as OUTDIR/<n>.png.
 // Prints {"images":N,"width":W,"height":H,"files":[...]} as JSON.
+//        StockMLNetConsumer compare MODEL.zip PHOTOS.txt OUTDIR SCALE    (a super-resolution model against ML.NET's resize)
+// Each photo is centre-cropped and resized by ML.NET to the model's output size (the reference), shrunk by SCALE with
+// ML.NET's resize (the input), then enlarged by the model and by ML.NET's resize; prints both PSNRs on 8-bit luma
+// (BT.601, SCALE pixels of border left out) per photo and their means, and writes the four images of each photo.
+if (args.Length == 5 && args[0] == "compare")
+{
+    return Compare.Run(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+}
+
 if (args.Length == 3 && args[0] == "segment")
 {
     return Segment(args[1], args[2]);

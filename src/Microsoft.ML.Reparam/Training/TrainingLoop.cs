@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Tasks.Classification;
@@ -54,7 +55,7 @@ public static class TrainingLoop
             for (var epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
             {
                 var epochWatch = Stopwatch.StartNew();
-                var (loss, trainMetric) = epochRunner.Run(epoch, settings.Canceled, cancellationToken);
+                var (loss, trainMetric) = RunEpoch(epochRunner, epoch, plan, state.Epoch, settings, cancellationToken);
                 var learningRate = schedule.At((epoch * stepsPerEpoch) - 1);
                 var messages = settings.Hooks
                     .Select(hook => hook.OnEpochEnd(new EpochEndContext(model, epoch, settings.Epochs, learningRate, settings.LearningRate)))
@@ -101,6 +102,27 @@ public static class TrainingLoop
             OptimizerFactory.Release(optimizer);
             model.to(CPU);
             model.eval();
+        }
+    }
+
+    /// <summary>
+    /// Runs one epoch; a failure inside TorchSharp's native library becomes an error that names the epoch and what the
+    /// checkpoint still holds (docs/training.md, "Native errors").
+    /// </summary>
+    private static (double Loss, double Metric) RunEpoch(EpochRunner runner, int epoch, CheckpointPlan? plan, int savedEpoch, TrainingSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return runner.Run(epoch, settings.Canceled, cancellationToken);
+        }
+        catch (ExternalException e)
+        {
+            var resume = plan is null
+                ? "No checkpoint was kept: set CheckpointDirectory so that running the same fit again resumes after such a failure."
+                : savedEpoch > 0
+                    ? $"The checkpoint of epoch {savedEpoch} in '{plan.Directory}' is intact: run the same fit again to resume from it."
+                    : $"No epoch had finished; running the same fit again starts over (checkpoints go to '{plan.Directory}').";
+            throw new InvalidOperationException($"TorchSharp's native library failed during training epoch {epoch}: {e.Message.Trim()} {resume} See docs/training.md, \"Native errors\".", e);
         }
     }
 

@@ -41,11 +41,11 @@ internal static class RestorationStudy
     /// The study table: every kind against Conv (the deployed network trained as it is) and against Plain (the same
     /// with batch norm, the training-time structure every batch-normed kind adds branches to), by Welch's t.
     /// </summary>
-    public static string Table(IReadOnlyList<RestorationRun> runs, string conditionName)
+    public static string Table(IReadOnlyList<RestorationRun> runs, string conditionName, int epochs)
     {
         var text = new StringBuilder();
-        text.AppendLine($"| config | {conditionName} | seeds | PSNR dB (mean ± std) | Δ vs Conv dB (t) | Δ vs Plain dB (t) | vs Plain | SSIM | baseline PSNR | deployed parameters | s/epoch |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
+        text.AppendLine($"| config | {conditionName} | seeds | PSNR dB (mean ± std) | Δ vs Conv dB (t) | Δ vs Plain dB (t) | vs Plain | SSIM | baseline PSNR | deployed parameters | s/epoch | training minutes (2 cores) |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var condition in runs.GroupBy(r => r.Condition))
         {
             List<double> Of(BlockKind kind) => [.. condition.Where(r => r.Config == kind.ToString()).Select(r => r.Psnr)];
@@ -54,7 +54,7 @@ internal static class RestorationStudy
             {
                 var values = group.Select(r => r.Psnr).ToList();
                 var (againstConv, againstPlain) = (GroupComparison.Of(group.Key, values, conv), GroupComparison.Of(group.Key, values, plain));
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {condition.Key} | {group.Count()} | {againstConv.Accuracy.Format()} | {againstConv.Difference:+0.00;-0.00;0.00} ({againstConv.FormatT()}) | {againstPlain.Difference:+0.00;-0.00;0.00} ({againstPlain.FormatT()}) | {againstPlain.Verdict} | {Summary.Of(group.Select(r => r.Ssim)).Format(1, "F4")} | {group.Average(r => r.BaselinePsnr):F2} | {group.First().Parameters} | {group.Average(r => r.SecondsPerEpoch):F1} |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {condition.Key} | {group.Count()} | {againstConv.Accuracy.Format()} | {againstConv.Difference:+0.00;-0.00;0.00} ({againstConv.FormatT()}) | {againstPlain.Difference:+0.00;-0.00;0.00} ({againstPlain.FormatT()}) | {againstPlain.Verdict} | {Summary.Of(group.Select(r => r.Ssim)).Format(1, "F4")} | {group.Average(r => r.BaselinePsnr):F2} | {group.First().Parameters} | {group.Average(r => r.SecondsPerEpoch):F1} | {group.Average(r => r.SecondsPerEpoch) * epochs / 60:F1} |");
             }
         }
 

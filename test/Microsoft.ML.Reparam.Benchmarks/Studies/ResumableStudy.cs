@@ -12,6 +12,9 @@ internal sealed class ResumableStudy
 {
     private readonly string _runsDirectory;
 
+    /// <summary>Gets how many runs this process read from files that an earlier invocation wrote, and how many it measured.</summary>
+    public static (int Read, int Measured) Counts { get; private set; }
+
     public ResumableStudy(BenchmarkArguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -32,6 +35,7 @@ internal sealed class ResumableStudy
             if (File.Exists(path))
             {
                 Console.WriteLine($"{key}: already measured ({path})");
+                Counts = (Counts.Read + 1, Counts.Measured);
             }
             else
             {
@@ -39,6 +43,7 @@ internal sealed class ResumableStudy
                 File.WriteAllText(path + ".tmp", result);
                 File.Move(path + ".tmp", path, overwrite: true);
                 Console.WriteLine($"{key}: {result.ReplaceLineEndings(" ")}");
+                Counts = (Counts.Read, Counts.Measured + 1);
             }
 
             results.Add(JsonNode.Parse(File.ReadAllText(path))!.AsObject());

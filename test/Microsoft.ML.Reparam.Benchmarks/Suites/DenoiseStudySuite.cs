@@ -73,7 +73,7 @@ internal sealed class DenoiseStudySuite : IBenchmarkSuite
     {
         var text = new StringBuilder();
         text.AppendLine($"Train: Train400 (`{train}`), {patches} random 40×40 patches per image, Gaussian noise with σ drawn uniformly from 5–55 per patch (one blind model per run), 10 % of the images held out to choose the best epoch by PSNR. Deployed network: DnCNN layout on gray, 6 blocks of 24 channels with ReLU and a noise-predicting last convolution (y = x − f(x)). Schedule: {epochs} epochs = {steps} steps of batch 16, Adam (decoupled, no decay) 1e-3 with cosine decay, L2 loss, flips and 90° turns. Test: the first {testImages} BSD68 images (`{test}`), ground truth + unrounded Gaussian noise of σ (seeded), PSNR/SSIM on the 8-bit gray output, folded model (ONNX Runtime). Δ and Welch's t against Conv (the deployed network trained as it is, no batch norm) and against Plain (convolution + batch norm, which the batch-normed kinds add branches to) at the same σ; |t| > {GroupComparison.NoiseThreshold} is called beyond seed noise. Every kind's output block starts at zero, so every network starts as its identity path.").AppendLine();
-        text.Append(RestorationStudy.Table(runs, "sigma"));
+        text.Append(RestorationStudy.Table(runs, "sigma", epochs));
         text.AppendLine().AppendLine("Published BSD68 at σ = 25 (../shared/data/README.md): BM3D 28.57, DnCNN-S 29.23 dB (17 layers, 556k parameters, a σ-specific model trained on Train400 with a long schedule).");
         return text.ToString();
     }

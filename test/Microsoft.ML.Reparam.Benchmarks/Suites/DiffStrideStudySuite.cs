@@ -39,7 +39,8 @@ internal sealed class DiffStrideStudySuite : IBenchmarkSuite
         var runs = new ResumableStudy(arguments).RunAll(plan.ToList());
         var rows = runs.Select(r => System.Text.Json.JsonSerializer.Deserialize<StudyRow>(r.ToJsonString(), BenchmarkRunner.JsonOptions)!).ToList();
         rows = [.. rows.Select(r => r with { StepMsRatioToStrided = r.StepMs / rows.Where(s => s.Method == nameof(DownsamplingKind.StridedConvolution) && s.InitStrides.SequenceEqual(r.InitStrides)).Average(s => s.StepMs) })];
-        return new SuiteResult(new { dataset = data.Description, epochs, runs = rows }, Markdown(rows, data, epochs));
+        var chart = new BarChart("Test accuracy per downsampling, regulariser weight and initial strides", "test accuracy % (mean ± std over seeds)", [.. rows.GroupBy(r => $"{r.Method} λ{r.Lambda} init {string.Join(",", r.InitStrides)}").Select(g => Bar.Of(g.Key, g.Select(r => 100 * r.TestAccuracy)))]);
+        return new SuiteResult(new { dataset = data.Description, epochs, runs = rows }, Markdown(rows, data, epochs), chart);
     }
 
     private static StudyRow RunOne(Planned planned, StudyData data, int epochs)

@@ -73,7 +73,7 @@ internal sealed class SrStudySuite : IBenchmarkSuite
     {
         var text = new StringBuilder();
         text.AppendLine($"Train: T91 (`{train}`), {patches} random 64×64 patches per image (32×32 low-resolution inputs from MATLAB-style antialiased bicubic downscaling of the whole image, rounded to 8 bits), 10 % of the images held out to choose the best epoch by PSNR. Deployed network: ECBSR-M4C16 on BT.601 luma (chroma upscaled bicubically), ×2. Schedule: {epochs} epochs = {steps} steps of batch 16, Adam (decoupled, no decay) 5e-4 with cosine decay, L1 loss, flips and 90° turns. Test: Set5 (`{test}`), PSNR/SSIM on luma of the 8-bit output with a 2-pixel border cropped, folded model (ONNX Runtime). Δ and Welch's t against Conv (the deployed network trained as it is, no batch norm) and against Plain (convolution + batch norm, which the batch-normed kinds add branches to); |t| > {GroupComparison.NoiseThreshold} is called beyond seed noise. Every kind's output block starts at zero, so every network starts as its identity path.").AppendLine();
-        text.Append(RestorationStudy.Table(runs, "scale"));
+        text.Append(RestorationStudy.Table(runs, "scale", epochs));
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Bicubic by SRCNN's script (8-bit luma, unrounded low-resolution luma) with our resize: {srcnnBicubic:F2} dB on Set5 ×2; published: 33.66 dB. The baseline column is bicubic on 8-bit RGB low-resolution images, as the deployed model sees them.");
         text.AppendLine("Published ×2 Set5 (DIV2K- or ImageNet-trained, long schedules): SRCNN 36.66, FSRCNN 36.94 (12k parameters), ECBSR-M4C16 37.33 dB.");
         return text.ToString();

@@ -38,6 +38,9 @@ internal static class StockConsumer
     /// <summary>Runs the stock process on a saved restorer over the image files listed in <paramref name="list"/>; it writes the restored images to <paramref name="outputFolder"/>.</summary>
     public static JsonElement Restore(string zip, string list, string outputFolder) => Run("restore", zip, list, outputFolder);
 
+    /// <summary>Runs the stock process's comparison of a saved super-resolution model with ML.NET's resize on the photos listed in <paramref name="list"/>.</summary>
+    public static JsonElement CompareWithResize(string zip, string list, string outputFolder, int scale) => Run("compare", zip, list, outputFolder, scale.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     private static JsonElement Run(params string[] arguments)
     {
         var consumer = RepositoryOutput.Of("test/StockMLNetConsumer", "StockMLNetConsumer.dll");

@@ -24,7 +24,7 @@ public sealed class PackageTests
         using (var zip = ZipFile.OpenRead(package))
         {
             var entries = zip.Entries.Select(e => e.FullName).ToList();
-            CollectionAssert.IsSubsetOf(new[] { "README.md", "lib/net10.0/Microsoft.ML.Reparam.dll", "lib/net10.0/Microsoft.ML.Reparam.xml", "buildTransitive/Microsoft.ML.Reparam.targets", "buildTransitive/ElfVersionNeedPatcher.cs" }, entries);
+            CollectionAssert.IsSubsetOf(new[] { "README.md", "LICENSE", "lib/net10.0/Microsoft.ML.Reparam.dll", "lib/net10.0/Microsoft.ML.Reparam.xml", "buildTransitive/Microsoft.ML.Reparam.targets", "buildTransitive/ElfVersionNeedPatcher.cs" }, entries);
             using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
             var manifest = nuspec.ReadToEnd();
             StringAssert.Contains(manifest, "id=\"TorchSharp\"");

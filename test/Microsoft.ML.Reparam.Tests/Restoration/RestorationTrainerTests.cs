@@ -120,6 +120,18 @@ public sealed class RestorationTrainerTests
             using var saved = MLImage.CreateFromFile(files[i]);
             CollectionAssert.AreEqual(inProcess[i].Pixels, RgbImage.From(saved).Pixels);
         }
+
+        // The stock process compares the model with ML.NET's own resize on photos of any size: the reference is the
+        // photo cropped to the output size, the input that reference shrunk by 2.
+        var compared = MLNet.StockConsumer.CompareWithResize(zip, list, Path.Combine(folder.Path, "compare"), 2);
+        Assert.AreEqual((3, 24, 20), (compared.GetProperty("images").GetInt32(), compared.GetProperty("width").GetInt32(), compared.GetProperty("height").GetInt32()));
+        foreach (var photo in compared.GetProperty("photos").EnumerateArray())
+        {
+            Assert.IsTrue(photo.GetProperty("psnrModel").GetDouble() is > 10 and < 99, photo.ToString());
+            Assert.IsTrue(photo.GetProperty("psnrMLNetResize").GetDouble() is > 10 and < 99, photo.ToString());
+        }
+
+        Assert.IsTrue(File.Exists(Path.Combine(folder.Path, "compare", "0-model.png")));
     }
 
     [TestMethod]
