@@ -40,8 +40,8 @@ internal static class Compare
 
     private static (int Width, int Height) OutputSize(MLContext mlContext, ITransformer model, string photo)
     {
-        using var image = model.Transform(mlContext.Data.LoadFromEnumerable(new[] { new PathRow { ImagePath = photo } })).GetColumn<MLImage>("RestoredImage").First();
-        return (image.Width, image.Height);
+        var scored = model.Transform(mlContext.Data.LoadFromEnumerable(new[] { new PathRow { ImagePath = photo } }));
+        return First(scored, "RestoredImage", image => (image.Width, image.Height));
     }
 
     /// <summary>ML.NET's LoadImages and ResizeImages; the result is saved as PNG and returned (the caller owns it).</summary>
@@ -50,22 +50,25 @@ internal static class Compare
         var data = mlContext.Data.LoadFromEnumerable(new[] { new PathRow { ImagePath = path } });
         var chain = mlContext.Transforms.LoadImages("Loaded", null, nameof(PathRow.ImagePath))
             .Append(mlContext.Transforms.ResizeImages("Resized", width, height, "Loaded", kind, ImageResizingEstimator.Anchor.Center));
-        using (var image = chain.Fit(data).Transform(data).GetColumn<MLImage>("Resized").First())
-        {
-            image.Save(output);
-        }
-
+        First(chain.Fit(data).Transform(data), "Resized", image => { image.Save(output); return 0; });
         return MLImage.CreateFromFile(output);
     }
 
     private static MLImage Restored(MLContext mlContext, ITransformer model, string path, string output)
     {
-        using (var image = model.Transform(mlContext.Data.LoadFromEnumerable(new[] { new PathRow { ImagePath = path } })).GetColumn<MLImage>("RestoredImage").First())
+        First(model.Transform(mlContext.Data.LoadFromEnumerable(new[] { new PathRow { ImagePath = path } })), "RestoredImage", image => { image.Save(output); return 0; });
+        return MLImage.CreateFromFile(output);
+    }
+
+    /// <summary>Uses the first row's image while its cursor is open: ML.NET's image transforms dispose their output when the cursor closes.</summary>
+    private static T First<T>(IDataView view, string column, Func<MLImage, T> use)
+    {
+        foreach (var image in view.GetColumn<MLImage>(column))
         {
-            image.Save(output);
+            return use(image);
         }
 
-        return MLImage.CreateFromFile(output);
+        throw new InvalidOperationException($"No row in column '{column}'.");
     }
 
     /// <summary>PSNR of 8-bit BT.601 luma (16–235), <paramref name="border"/> pixels of each edge left out, as super-resolution tables measure.</summary>
