@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ImageClassification;
+using Microsoft.ML.Reparam;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Tools;
@@ -25,7 +26,13 @@ Console.WriteLine($"training on {trainFolder} ({epochs} epochs)");
 
 var zip = Path.Combine(output, "FashionModel.zip");
 var watch = Stopwatch.StartNew();
-using (var model = FashionModel.Train(zip, trainFolder, epochs, new ConsoleProgress()))
+ReparamConvTransformer trained;
+using (var progress = new ConsoleProgress()) // a live bar on a terminal: nothing else writes to the console until it ends
+{
+    trained = FashionModel.Train(zip, trainFolder, epochs, progress);
+}
+
+using (var model = trained)
 {
     Console.WriteLine($"trained in {watch.Elapsed.TotalSeconds:F0} s; folded: max relative error {model.FoldError.MaxRelative:E1}; saved {zip}");
     TrainingCurves.Write(Path.Combine(output, "training-curves.png"), "FashionModel (RepVGG)", model.Training);

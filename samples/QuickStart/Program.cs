@@ -38,15 +38,20 @@ var options = new ReparamConvTrainerOptions
     InputStd = [0.353f],
     RandomCropPadding = 2,
     RetainTrainedNetwork = true,
-    Progress = new ConsoleProgress(),
     CheckpointDirectory = arguments.CheckpointDirectory,
     Quantization = arguments.Int8 ? new QuantizationOptions() : null,
 };
 var trainView = train.ToDataView(mlContext);
 var watch = Stopwatch.StartNew();
-var fitted = mlContext.Transforms.Conversion.MapValueToKey("Label")
-    .Append(mlContext.MulticlassClassification.Trainers.ReparamConv(options))
-    .Fit(trainView);
+TransformerChain<ReparamConvTransformer> fitted;
+using (var progress = new ConsoleProgress()) // a live bar on a terminal: nothing else writes to the console until it ends
+{
+    options.Progress = progress;
+    fitted = mlContext.Transforms.Conversion.MapValueToKey("Label")
+        .Append(mlContext.MulticlassClassification.Trainers.ReparamConv(options))
+        .Fit(trainView);
+}
+
 var trainSeconds = watch.Elapsed.TotalSeconds;
 using var reparam = fitted.LastTransformer;
 

@@ -28,11 +28,17 @@ var (train, validation, dataset, options) = arguments.DataDirectory is { } direc
 Console.WriteLine($"{dataset}: {train.Count} training and {validation.Count} validation images of {train.Width}x{train.Height}, {options.Epochs} epochs.");
 Directory.CreateDirectory(arguments.OutputDirectory);
 options.RetainTrainedNetwork = true;
-options.Progress = new ConsoleProgress();
 
 var mlContext = new MLContext(seed: 1);
 var watch = Stopwatch.StartNew();
-using var model = mlContext.Transforms.ReparamSegmentation(options).Fit(train.ToDataView(mlContext));
+ReparamSegmentationTransformer trained;
+using (var progress = new ConsoleProgress()) // a live bar on a terminal: nothing else writes to the console until it ends
+{
+    options.Progress = progress;
+    trained = mlContext.Transforms.ReparamSegmentation(options).Fit(train.ToDataView(mlContext));
+}
+
+using var model = trained;
 var trainSeconds = watch.Elapsed.TotalSeconds;
 
 // The deployed pipeline: image file path in, key-typed mask out; stock ML.NET transformers only.

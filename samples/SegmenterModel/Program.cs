@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.Reparam;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Tools;
@@ -23,7 +24,13 @@ var (testImages, testMasks) = Write(test, Path.Combine(output, "test"));
 
 var zip = Path.Combine(output, "SegmenterModel.zip");
 var watch = Stopwatch.StartNew();
-using (var model = SegmenterModel.Train(zip, images, masks, scenes.ClassNames!, epochs, new ConsoleProgress()))
+ReparamSegmentationTransformer trained;
+using (var progress = new ConsoleProgress()) // a live bar on a terminal: nothing else writes to the console until it ends
+{
+    trained = SegmenterModel.Train(zip, images, masks, scenes.ClassNames!, epochs, progress);
+}
+
+using (var model = trained)
 {
     Console.WriteLine($"trained in {watch.Elapsed.TotalSeconds:F0} s; folded: max relative error {model.FoldError.MaxRelative:E1}; saved {zip}");
     TrainingCurves.Write(Path.Combine(output, "training-curves.png"), "SegmenterModel (RepVGG U-Net)", model.Training);

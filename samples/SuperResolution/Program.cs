@@ -34,16 +34,22 @@ ReparamRestorationOptions options = arguments.Denoise
     ? new ReparamDenoisingOptions { NoiseLevel = arguments.Sigma, BlockKind = arguments.Block ?? BlockKind.RepVgg, Epochs = arguments.Epochs ?? 30, PatchesPerImage = 256 }
     : new ReparamSuperResolutionOptions { Scale = arguments.Scale, BlockKind = arguments.Block ?? BlockKind.Ecb, Epochs = arguments.Epochs ?? 30, PatchesPerImage = 256 };
 options.RetainTrainedNetwork = true;
-options.Progress = new ConsoleProgress();
 
 var watch = Stopwatch.StartNew();
 var trainData = ImageView(mlContext, trainImages);
-using var model = options switch
+ReparamRestorationTransformer trained;
+using (var progress = new ConsoleProgress()) // a live bar on a terminal: nothing else writes to the console until it ends
 {
-    ReparamDenoisingOptions denoising => mlContext.Transforms.ReparamDenoising(denoising).Fit(trainData),
-    ReparamSuperResolutionOptions superResolution => mlContext.Transforms.ReparamSuperResolution(superResolution).Fit(trainData),
-    _ => throw new UnreachableException(),
-};
+    options.Progress = progress;
+    trained = options switch
+    {
+        ReparamDenoisingOptions denoising => mlContext.Transforms.ReparamDenoising(denoising).Fit(trainData),
+        ReparamSuperResolutionOptions superResolution => mlContext.Transforms.ReparamSuperResolution(superResolution).Fit(trainData),
+        _ => throw new UnreachableException(),
+    };
+}
+
+using var model = trained;
 var trainSeconds = watch.Elapsed.TotalSeconds;
 
 // The deployed pipeline: image file path in, restored image out; stock ML.NET transformers only.

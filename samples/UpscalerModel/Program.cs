@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.Reparam;
 using Microsoft.ML.Reparam.Samples;
 using Microsoft.ML.Reparam.Tools;
 using UpscalerModelSample;
@@ -23,7 +24,13 @@ Directory.CreateDirectory(output);
 
 var zip = Path.Combine(output, "UpscalerModel.zip");
 var watch = Stopwatch.StartNew();
-using (var model = UpscalerModel.Train(zip, folder, epochs, new ConsoleProgress()))
+ReparamRestorationTransformer trained;
+using (var progress = new ConsoleProgress()) // a live bar on a terminal: nothing else writes to the console until it ends
+{
+    trained = UpscalerModel.Train(zip, folder, epochs, progress);
+}
+
+using (var model = trained)
 {
     Console.WriteLine($"trained in {watch.Elapsed.TotalSeconds:F0} s; folded: max relative error {model.FoldError.MaxRelative:E1}; {model.Graph.ParameterCount} parameters; saved {zip}");
     TrainingCurves.Write(Path.Combine(output, "training-curves.png"), "UpscalerModel (ECB x2)", model.Training);
