@@ -1,22 +1,32 @@
 namespace Microsoft.ML.Reparam.Samples.WebService;
 
-/// <summary>The scoring endpoints: each reads one uploaded image within the limits and answers from a pooled engine.</summary>
+/// <summary>
+/// The scoring endpoints: each reads one uploaded image within the limits and answers from a pooled engine. An endpoint
+/// whose model is not configured answers 404 with a JSON message naming the setting that configures it.
+/// </summary>
 public static class Endpoints
 {
+    /// <summary>Maps /health and the four scoring endpoints (null models get the 404 answer).</summary>
     public static void Map(WebApplication app, ServiceOptions limits, ModelHost? classifier, ModelHost? segmenter, ModelHost? upscaler, ModelHost? denoiser)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(limits);
         app.MapGet("/health", () => Results.Json(new
         {
             status = "ok",
             models = new { classify = classifier?.Path, segment = segmenter?.Path, upscale = upscaler?.Path, denoise = denoiser?.Path },
         }));
 
-        if (classifier is not null)
+        if (classifier is null)
+        {
+            MapMissing(app, "/classify", nameof(ServiceOptions.Classifier));
+        }
+        else
         {
             var names = ClassNames(classifier.OutputSchema);
             app.MapPost("/classify", async (HttpRequest request) =>
             {
-                var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxImagePixels);
+                var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxImagePixels, nameof(ServiceOptions.MaxImagePixels));
                 using (image)
                 {
                     var scores = classifier.Predict<ClassScores>(image, bytes).Score;
@@ -26,12 +36,16 @@ public static class Endpoints
             });
         }
 
-        if (segmenter is not null)
+        if (segmenter is null)
+        {
+            MapMissing(app, "/segment", nameof(ServiceOptions.Segmenter));
+        }
+        else
         {
             var classes = MaskClasses(segmenter.OutputSchema);
             app.MapPost("/segment", async (HttpRequest request, string? format) =>
             {
-                var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxImagePixels);
+                var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxImagePixels, nameof(ServiceOptions.MaxImagePixels));
                 using (image)
                 {
                     var mask = segmenter.Predict<MaskOutput>(image, bytes).PredictedMask.DenseValues().Select(k => (int)k - 1).ToArray();
@@ -43,20 +57,21 @@ public static class Endpoints
             });
         }
 
-        MapRestorer(app, "/upscale", upscaler, limits);
-        MapRestorer(app, "/denoise", denoiser, limits);
+        MapRestorer(app, "/upscale", upscaler, nameof(ServiceOptions.Upscaler), limits);
+        MapRestorer(app, "/denoise", denoiser, nameof(ServiceOptions.Denoiser), limits);
     }
 
-    private static void MapRestorer(WebApplication app, string route, ModelHost? restorer, ServiceOptions limits)
+    private static void MapRestorer(WebApplication app, string route, ModelHost? restorer, string setting, ServiceOptions limits)
     {
         if (restorer is null)
         {
+            MapMissing(app, route, setting);
             return;
         }
 
         app.MapPost(route, async (HttpRequest request) =>
         {
-            var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxRestorationPixels);
+            var (image, bytes) = await UploadedImage.ReadAsync(request, limits, limits.MaxRestorationPixels, nameof(ServiceOptions.MaxRestorationPixels));
             using (image)
             {
                 using var restored = restorer.PredictImage(image, bytes, "RestoredImage");
@@ -64,6 +79,14 @@ public static class Endpoints
             }
         });
     }
+
+    /// <summary>
+    /// Answers an endpoint without a model with 404 and <c>{"error": …}</c>, the shape of every other refusal, naming
+    /// the model and its setting (the upload page shows the message; an unmapped route would answer with an empty body).
+    /// </summary>
+    private static void MapMissing(WebApplication app, string route, string setting) => app.MapPost(route, () => Results.Json(
+        new { error = $"POST {route} is not available: no {setting.ToLowerInvariant()} model is configured. Set Service:{setting} (appsettings.json, or the environment variable Service__{setting}) to a saved model .zip and restart the service." },
+        statusCode: StatusCodes.Status404NotFound));
 
     /// <summary>The Score column's slot names (ML.NET's multiclass scorer copies the label's key values there), or class indices.</summary>
     private static string[] ClassNames(DataViewSchema output)

@@ -10,9 +10,14 @@ public static class UploadedImage
 
     private static readonly HashSet<string> _contentTypes = ["image/png", "image/jpeg", "image/bmp", "image/gif", "application/octet-stream"];
 
-    /// <summary>Returns the decoded image (the caller disposes it) and its encoded bytes.</summary>
-    public static async Task<(MLImage Image, byte[] Bytes)> ReadAsync(HttpRequest request, ServiceOptions limits, long maxPixels)
+    /// <summary>
+    /// Returns the decoded image (the caller disposes it) and its encoded bytes. <paramref name="maxPixels"/> is the
+    /// endpoint's pixel limit, <paramref name="maxPixelsSetting"/> the name of its setting, quoted when it refuses.
+    /// </summary>
+    public static async Task<(MLImage Image, byte[] Bytes)> ReadAsync(HttpRequest request, ServiceOptions limits, long maxPixels, string maxPixelsSetting)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(limits);
         if (!request.HasFormContentType)
         {
             throw new BadUploadException($"Send the image as multipart/form-data with a field named '{FieldName}' (got content type '{request.ContentType ?? "none"}').");
@@ -38,7 +43,7 @@ public static class UploadedImage
 
         if (header.Width > limits.MaxImageSide || header.Height > limits.MaxImageSide || (long)header.Width * header.Height > maxPixels)
         {
-            throw new BadUploadException($"The file '{file.FileName}' is {header.Width}x{header.Height}; this endpoint takes at most {maxPixels} pixels and {limits.MaxImageSide} per side.", StatusCodes.Status413PayloadTooLarge);
+            throw new BadUploadException($"The file '{file.FileName}' is {header.Width}x{header.Height} ({(long)header.Width * header.Height} pixels); {request.Path} takes at most {maxPixels} pixels (Service:{maxPixelsSetting}) and {limits.MaxImageSide} per side (Service:{nameof(ServiceOptions.MaxImageSide)}).", StatusCodes.Status413PayloadTooLarge);
         }
 
         if (!ImageHeader.IsComplete(bytes, header.Format))
