@@ -40,6 +40,11 @@ public sealed class ModelHost : IDisposable
         }
 
         _model = mlContext.Model.Load(Path, out var inputSchema);
+        if (inputSchema is null)
+        {
+            throw new InvalidDataException($"Model '{Path}' was saved without its input schema (Model.Save(model, null, path)); the service needs it to know whether the model reads image files or images. Save it with the schema of the data it was trained on.");
+        }
+
         _input = SchemaDefinition.Create(typeof(ImageRequest));
         TakesPath = inputSchema.GetColumnOrNull("ImagePath") is { Type: TextDataViewType };
 
@@ -50,6 +55,7 @@ public sealed class ModelHost : IDisposable
         {
             _input.Remove(_input[nameof(ImageRequest.Label)]);
         }
+
         OutputSchema = _model.GetOutputSchema(_mlContext.Data.LoadFromEnumerable(Array.Empty<ImageRequest>(), _input).Schema);
     }
 

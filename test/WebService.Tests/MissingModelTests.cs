@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Microsoft.ML.Reparam.WebService.Tests;
 
-/// <summary>A service started without models: every scoring endpoint answers 404 with a JSON message naming its setting.</summary>
+/// <summary>A service started without models (every scoring endpoint answers 404 with a JSON message naming its setting), or with a model it cannot use (refused at start, naming the file).</summary>
 [TestClass]
 public sealed class MissingModelTests
 {
@@ -30,5 +30,32 @@ public sealed class MissingModelTests
                 JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
             Assert.AreEqual(JsonValueKind.Null, health.GetProperty("models").GetProperty(route[1..]).ValueKind);
         }
+    }
+
+    [TestMethod]
+    public void AModelSavedWithoutItsInputSchemaIsRefusedAtStartNamingTheFile()
+    {
+        var mlContext = new MLContext(1);
+        var data = mlContext.Data.LoadFromEnumerable(new[] { new TextRow { Text = "a" } });
+        var path = Path.Combine(Path.GetTempPath(), $"no-schema-{Guid.NewGuid():N}.zip");
+        try
+        {
+            mlContext.Model.Save(mlContext.Transforms.CopyColumns("Copy", nameof(TextRow.Text)).Fit(data), null, path);
+            using var root = new WebApplicationFactory<Program>();
+            using var factory = root.WithWebHostBuilder(host => host.UseSetting("Service:Classifier", path));
+
+            var error = Assert.ThrowsExactly<InvalidDataException>(() => factory.CreateClient().Dispose());
+
+            StringAssert.Contains(error.Message, $"Model '{path}' was saved without its input schema");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private sealed class TextRow
+    {
+        public string Text { get; set; } = string.Empty;
     }
 }
