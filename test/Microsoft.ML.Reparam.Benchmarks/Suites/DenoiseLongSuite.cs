@@ -48,8 +48,8 @@ internal sealed class DenoiseLongSuite : IBenchmarkSuite
         var mlContext = new MLContext(1);
         var train = RestorationStudy.Load(mlContext, trainFolder);
         var test = mlContext.Data.TakeRows(RestorationStudy.Load(mlContext, testFolder), arguments.Quick ? 8 : int.MaxValue);
-        var trainImages = Directory.GetFiles(trainFolder).Length;
-        var stepsPerEpoch = (int)Math.Ceiling(trainImages * 0.9 * patches / 16);
+        var trainImages = (int)train.GetRowCount()!.Value;
+        var stepsPerEpoch = StepsPerEpoch(trainImages, patches);
 
         var epochs = EpochsWithin(mlContext, train, block, trainImages, stepsPerEpoch, minutes);
         var watch = Stopwatch.StartNew();
@@ -61,51 +61,40 @@ internal sealed class DenoiseLongSuite : IBenchmarkSuite
         var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
         Directory.CreateDirectory(arguments.OutputDirectory);
         TrainingCurves.Write(stem + "-curves.png", $"denoise-long: {block}, sigma 25, {epochs} epochs", model.Training);
-        var result = new
-        {
-            task = "denoising",
-            config = block.ToString(),
-            seed = 1,
-            sigma = Sigma,
-            psnr = metrics.Psnr,
-            ssim = metrics.Ssim,
-            noisyPsnr = metrics.BaselinePsnr,
-            parameters = model.Graph.ParameterCount,
-            trainMinutes = model.Training.TrainSeconds / 60,
-            fitMinutes,
-            budgetMinutes = minutes,
-            epochs,
-            steps = epochs * stepsPerEpoch,
-            bestEpoch = model.Training.BestEpoch,
-            foldMaxRelError = model.FoldError.MaxRelative,
-            validationPsnrPerEpoch = model.Training.History.Select(p => p.ValidationMetric),
-            trainLossPerEpoch = model.Training.History.Select(p => p.TrainLoss),
-            testImages = metrics.ImagePsnr.Count,
-            train = trainFolder,
-            test = testFolder,
-        };
-        return new SuiteResult(result, Markdown(result.psnr, result.ssim, result.noisyPsnr, result.parameters, result.trainMinutes, fitMinutes, epochs, result.steps, result.bestEpoch, result.foldMaxRelError, block, patches, result.testImages, Path.GetFileName(stem + "-curves.png")));
+        var run = new DenoiseLongRun(
+            "denoising", block.ToString(), 1, Sigma, metrics.Psnr, metrics.Ssim, metrics.BaselinePsnr, model.Graph.ParameterCount,
+            model.Training.TrainSeconds / 60, fitMinutes, minutes, epochs, epochs * stepsPerEpoch, model.Training.BestEpoch, model.FoldError.MaxRelative,
+            [.. model.Training.History.Select(p => p.ValidationMetric)], [.. model.Training.History.Select(p => p.TrainLoss)], metrics.ImagePsnr.Count, trainFolder, testFolder);
+        return new SuiteResult(run, Markdown(run, patches, Path.GetFileName(stem + "-curves.png")));
     }
+
+    /// <summary>Steps of batch 16 in one epoch: the patches of the 90 % of images not held out for validation.</summary>
+    private static int StepsPerEpoch(int trainImages, int patches) => (int)Math.Ceiling(trainImages * 0.9 * patches / 16);
 
     /// <summary>Epochs that fit the budget: a probe fit of one epoch of <see cref="ProbePatches"/> patches per image gives the seconds per step.</summary>
     private static int EpochsWithin(MLContext mlContext, IDataView train, BlockKind block, int trainImages, int stepsPerEpoch, double minutes)
     {
         using var probe = mlContext.Transforms.ReparamDenoising(Options(block, 1, ProbePatches)).Fit(train);
-        var secondsPerStep = probe.Training.TrainSeconds / Math.Ceiling(trainImages * 0.9 * ProbePatches / 16);
+        var secondsPerStep = probe.Training.TrainSeconds / StepsPerEpoch(trainImages, ProbePatches);
         var epochs = (int)Math.Floor(minutes * 60 * 0.95 / (secondsPerStep * stepsPerEpoch));
         Console.WriteLine($"denoise-long: probe {secondsPerStep:F3} s per step; {epochs} epochs of {stepsPerEpoch} steps fit {minutes} minutes");
         return Math.Max(1, epochs);
     }
 
-    private static string Markdown(double psnr, double ssim, double noisy, long parameters, double trainMinutes, double fitMinutes, int epochs, int steps, int bestEpoch, double foldError, BlockKind block, int patches, int testImages, string curves)
+    private static string Markdown(DenoiseLongRun run, int patches, string curves)
     {
         var text = new StringBuilder();
-        text.AppendLine($"One σ = 25 gray denoiser, DnCNN layout (12 {block} blocks of 32 channels with ReLU, a noise-predicting last convolution), trained on Train400 ({patches} random 40×40 patches per image, cut once; 10 % of the images held out to choose the best epoch by PSNR), {epochs} epochs = {steps} steps of batch 16, Adam 1e-3 with cosine decay, L2, flips and 90° turns, seed 1; the epoch count fitted to the budget by a timed probe. Test: {testImages} of the 68 BSD68 images, ground truth + unrounded Gaussian noise of σ = 25 (seeded), PSNR/SSIM of the folded model's 8-bit gray output.").AppendLine();
+        text.AppendLine($"One σ = 25 gray denoiser, DnCNN layout (12 {run.Config} blocks of 32 channels with ReLU, a noise-predicting last convolution), trained on Train400 ({patches} random 40×40 patches per image, cut once; 10 % of the images held out to choose the best epoch by PSNR), {run.Epochs} epochs = {run.Steps} steps of batch 16, Adam 1e-3 with cosine decay, L2, flips and 90° turns, seed 1; the epoch count fitted to the budget by a timed probe. Test: {run.TestImages} of the 68 BSD68 images, ground truth + unrounded Gaussian noise of σ = 25 (seeded), PSNR/SSIM of the folded model's 8-bit gray output.").AppendLine();
         text.AppendLine("| config | BSD68 σ 25 PSNR dB | SSIM | noisy input dB | deployed parameters | training minutes | fit minutes (with patch cutting, fold check) | steps | best epoch | fold max rel error |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {block} | {psnr:F2} | {ssim:F4} | {noisy:F2} | {parameters} | {trainMinutes:F1} | {fitMinutes:F1} | {steps} | {bestEpoch} | {foldError:E1} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {run.Config} | {run.Psnr:F2} | {run.Ssim:F4} | {run.NoisyPsnr:F2} | {run.Parameters} | {run.TrainMinutes:F1} | {run.FitMinutes:F1} | {run.Steps} | {run.BestEpoch} | {run.FoldMaxRelError:E1} |");
         text.AppendLine().AppendLine("Target (issue #13): beat BM3D's 28.57 dB at σ = 25 within an hour of training. Published BSD68 σ = 25: BM3D 28.57, DnCNN-S 29.23 dB (17 layers, 556k parameters, σ-specific, 50 epochs of 1,600 batches of 128).");
         text.AppendLine().AppendLine($"![training curves]({curves})");
         return text.ToString();
     }
+
+    private sealed record DenoiseLongRun(
+        string Task, string Config, int Seed, float Sigma, double Psnr, double Ssim, double NoisyPsnr, long Parameters,
+        double TrainMinutes, double FitMinutes, double BudgetMinutes, int Epochs, int Steps, int BestEpoch, double FoldMaxRelError,
+        double?[] ValidationPsnrPerEpoch, double[] TrainLossPerEpoch, int TestImages, string Train, string Test);
 }
