@@ -97,10 +97,12 @@ static void Bars(BarChart chart, string path)
     plot.Axes.SetLimitsY(Math.Max(chart.Bars.All(b => b.Mean >= 0) ? 0 : double.NegativeInfinity, low - ((high - low) * 0.2)), high + ((high - low) * 0.1));
     plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
     plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperRight;
-    plot.Axes.Bottom.MinimumSize = 110;
+    // Labels drawn at 30°: their height is about half their length (≈ 8 px a character) plus the tick margin.
+    var labelHeight = Math.Max(110, 20 + (4 * chart.Bars.Max(b => b.Label.Length)));
+    plot.Axes.Bottom.MinimumSize = labelHeight;
     plot.Title(chart.Title);
     plot.YLabel(chart.ValueName);
-    plot.SavePng(path, 120 + (90 * chart.Bars.Count), 450);
+    plot.SavePng(path, 120 + (90 * chart.Bars.Count), 340 + labelHeight);
 }
 
 static void Histograms(HistogramChart chart, string path)

@@ -43,9 +43,14 @@ internal sealed class LongStudySuite : IBenchmarkSuite
                    from seed in seeds
                    select ($"{config.Name}-seed{seed}", (Func<object>)(() => RunOne(config, data, epochs, seed)));
         var runs = new ResumableStudy(arguments).RunAll(plan.ToList()).Select(r => r.Deserialize<LongRun>(BenchmarkRunner.JsonOptions)!).ToList();
+        if (runs.FirstOrDefault(r => r.Epochs != epochs) is { } stale)
+        {
+            throw new InvalidOperationException($"{stale.Config}-seed{stale.Seed}: the run file from an earlier invocation has {stale.Epochs} epochs, this invocation asks for {epochs}; move that study's .runs folder away to start afresh.");
+        }
+
         var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
         var plots = Plots(runs, stem);
-        var chart = new BarChart($"Fashion-MNIST test accuracy after {epochs} epochs (10,000 training images)", "test accuracy % (mean ± std over seeds)", [.. runs.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => 100 * r.TestAccuracy)))]);
+        var chart = new BarChart($"Fashion-MNIST test accuracy after {epochs} epochs ({data.Train.Count:N0} training images)", "test accuracy % (mean ± std over seeds)", [.. runs.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => 100 * r.TestAccuracy)))]);
         var json = new { dataset = data.Description, epochs, architecture = NkrStudySuite.Architecture, reactivationInterval = ReactivationInterval, poorStrides = PoorStrides, runs };
         return new SuiteResult(json, Markdown(runs, data, epochs, plots), chart);
     }
@@ -66,7 +71,10 @@ internal sealed class LongStudySuite : IBenchmarkSuite
             (train, test) = (train.Take(2000), test.Take(500));
         }
 
-        return new StudyData(train.ToTensorDataset(), test.ToTensorDataset(), $"training: the first {train.Count / 10:N0} images of each class of the Fashion-MNIST training set in file order ({train.Count:N0}); test: {test.Count:N0} images of the test set from {directory}");
+        var description = arguments.Quick
+            ? $"training: the first {train.Count:N0} images of the embedded subset (the first 1,000 images of each class of the Fashion-MNIST training set in file order), so not exactly balanced; test: the first {test.Count:N0} images of the test set from {directory}"
+            : $"training: the first {train.Count / 10:N0} images of each class of the Fashion-MNIST training set in file order ({train.Count:N0}); test: all {test.Count:N0} images of the test set from {directory}";
+        return new StudyData(train.ToTensorDataset(), test.ToTensorDataset(), description);
     }
 
     private static List<LongConfig> Configs()
@@ -144,7 +152,7 @@ internal sealed class LongStudySuite : IBenchmarkSuite
     {
         var text = new StringBuilder();
         var a = NkrStudySuite.Architecture;
-        text.AppendLine($"Data: {data.Description}. VGG-style classifier (the nkr-study's: widths [{string.Join(", ", a.StageWidths)}], strides [{string.Join(", ", a.StageStrides)}]) for every block kind; the two ResNet rows use a residual classifier of the same widths whose downsampling positions start at strides {string.Join(", ", PoorStrides)}. {epochs} epochs, SGD momentum 0.9, peak learning rate 0.05, warm-up then cosine, batch 64, weight decay 5e-4, no augmentation; reactivation every {ReactivationInterval} epochs. Accuracy of the folded ONNX model on all test images. Δ and Welch's t against Plain (ResNet-DiffStride against ResNet-StridedConvolution); |t| > {GroupComparison.NoiseThreshold} is called beyond seed noise.").AppendLine();
+        text.AppendLine($"Data: {data.Description}. VGG-style classifier (the nkr-study's: widths [{string.Join(", ", a.StageWidths)}], strides [{string.Join(", ", a.StageStrides)}]) for every block kind; the two ResNet rows use a residual classifier of the same widths whose downsampling positions start at strides {string.Join(", ", PoorStrides)}. {epochs} epochs, SGD momentum 0.9, peak learning rate 0.05, warm-up then cosine, batch 64, weight decay 5e-4, no augmentation; reactivation every {ReactivationInterval} epochs. Accuracy of the folded ONNX model on the test images above. Δ and Welch's t against Plain (ResNet-DiffStride against ResNet-StridedConvolution); |t| > {GroupComparison.NoiseThreshold} is called beyond seed noise.").AppendLine();
         text.AppendLine("| config | seeds | test accuracy % (mean ± std) | Δ vs baseline | Welch t | verdict | s/epoch | final strides (seed mean) |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |");
         foreach (var group in runs.GroupBy(r => r.Config))
