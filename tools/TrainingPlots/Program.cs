@@ -102,7 +102,7 @@ static void Bars(BarChart chart, string path)
     plot.Axes.Bottom.MinimumSize = labelHeight;
     plot.Title(chart.Title);
     plot.YLabel(chart.ValueName);
-    plot.SavePng(path, 120 + (90 * chart.Bars.Count), 340 + labelHeight);
+    plot.SavePng(path, Math.Max(640, 120 + (90 * chart.Bars.Count)), 340 + labelHeight);
 }
 
 static void Histograms(HistogramChart chart, string path)

@@ -26,8 +26,9 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
     /// <summary>
     /// The network and training: residual, because the reactivation study's residual classifier beat the VGG-style one
     /// by 4 points at the same widths; crop and flip augmentation and label smoothing for a long schedule; the block
-    /// kind from <c>--block</c> (default RepVgg: MobileOne, the short study's best, costs about five plain steps at these
-    /// widths, which a fixed budget pays in epochs).
+    /// kind from <c>--block</c> (default Plain: after 30 epochs the long study has every kind within seed noise of plain,
+    /// and every branch costs step time — RepVGG 1.46×, OREPA 1.19×, MobileOne 4×, DBB 4.6× at these widths in
+    /// train-cost — which a fixed budget pays in epochs).
     /// </summary>
     private static ReparamConvTrainerOptions Options(int epochs, BlockKind block) => new()
     {
@@ -52,13 +53,13 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
     {
         var directory = arguments.Get("data") ?? FashionMnist.DefaultDirectory;
         var (train, test) = FashionMnist.Load(directory);
-        var minutes = double.Parse(arguments.Get("minutes") ?? (arguments.Quick ? "0.5" : "60"), CultureInfo.InvariantCulture);
+        var minutes = double.Parse(arguments.Get("minutes") ?? (arguments.Quick ? "1" : "60"), CultureInfo.InvariantCulture);
         if (arguments.Quick)
         {
             (train, test) = (train.Take(2000), test.Take(500));
         }
 
-        var block = Enum.Parse<BlockKind>(arguments.Get("block") ?? nameof(BlockKind.RepVgg), ignoreCase: true);
+        var block = Enum.Parse<BlockKind>(arguments.Get("block") ?? nameof(BlockKind.Plain), ignoreCase: true);
         Directory.CreateDirectory(arguments.OutputDirectory);
         var mlContext = new MLContext(1);
         var toKey = mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(train.ToDataView(mlContext));
@@ -69,10 +70,12 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
 
         var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
         var (accuracy, zip) = StockAccuracy(mlContext, model, test, stem);
+        var inProcessAccuracy = mlContext.MulticlassClassification.Evaluate(model.Transform(toKey.Transform(test.ToDataView(mlContext)))).MicroAccuracy;
         var baselines = Baselines(mlContext, train, test);
         var result = new
         {
             testAccuracy = accuracy,
+            inProcessAccuracy,
             parameters = model.Graph.ParameterCount,
             trainMinutes = model.Training.TrainSeconds / 60,
             fitMinutes,
@@ -85,15 +88,16 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
             trainLossPerEpoch = model.Training.History.Select(p => p.TrainLoss),
             trainAccuracyPerEpoch = model.Training.History.Select(p => p.TrainMetric),
         };
-        TrainingCurves.Write(stem + "-curves.png", $"fmnist-best: ResNet {block}, {epochs} epochs", model.Training);
-        return new SuiteResult(result, Markdown(accuracy, model, block, epochs, minutes, baselines, Path.GetFileName(zip), Path.GetFileName(stem + "-curves.png")));
+        TrainingCurves.Write(stem + "-curves.png", $"fmnist-best: ResNet {block}, {epochs} epoch{(epochs == 1 ? string.Empty : "s")}", model.Training);
+        var chart = new BarChart($"Fashion-MNIST test accuracy ({test.Count:N0} test images)", "test accuracy %", [new Bar($"Reparam ResNet ({block}, folded)", 100 * accuracy, 0), new Bar("LightGbm, raw pixels", 100 * baselines.LightGbm, 0), new Bar("SDCA, raw pixels", 100 * baselines.Sdca, 0)]);
+        return new SuiteResult(result, Markdown(accuracy, inProcessAccuracy, model, block, epochs, minutes, baselines, Path.GetFileName(zip), Path.GetFileName(stem + "-curves.png")), chart);
     }
 
-    /// <summary>Epochs that fit the budget: a probe fit of one epoch on <see cref="ProbeImages"/> images gives the seconds per training image.</summary>
+    /// <summary>Epochs that fit the budget: the second epoch of a probe fit on <see cref="ProbeImages"/> images (the first pays for warm-up) gives the seconds per training image.</summary>
     private static int EpochsWithin(MLContext mlContext, IDataView probe, int trainImages, double minutes, BlockKind block)
     {
-        using var probeModel = mlContext.MulticlassClassification.Trainers.ReparamConv(Options(1, block)).Fit(probe);
-        var secondsPerImage = probeModel.Training.TrainSeconds / Math.Min(ProbeImages, trainImages);
+        using var probeModel = mlContext.MulticlassClassification.Trainers.ReparamConv(Options(2, block)).Fit(probe);
+        var secondsPerImage = 1 / probeModel.Training.History[^1].ImagesPerSecond;
         var epochs = (int)Math.Floor(minutes * 60 * 0.95 / (secondsPerImage * trainImages));
         Console.WriteLine($"fmnist-best: probe {secondsPerImage * 1000:F2} ms per training image; {epochs} epochs fit {minutes} minutes");
         return Math.Max(1, epochs);
@@ -159,15 +163,17 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
         return (lightGbm, sdca, lightGbmMinutes, sdcaMinutes);
     }
 
-    private static string Markdown(double accuracy, ReparamConvTransformer model, BlockKind block, int epochs, double minutes, (double LightGbm, double Sdca, double LightGbmMinutes, double SdcaMinutes) baselines, string zip, string curves)
+    private static string Markdown(double accuracy, double inProcessAccuracy, ReparamConvTransformer model, BlockKind block, int epochs, double minutes, (double LightGbm, double Sdca, double LightGbmMinutes, double SdcaMinutes) baselines, string zip, string curves)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Network: residual classifier (3×3 stem, basic blocks), widths 32/64/128, depths 1/2/2, strides 1/2/2, {block} blocks; SGD momentum 0.9, peak learning rate 0.05, warm-up then cosine, batch 64, weight decay 5e-4, random crop (padding 2) and horizontal flip, label smoothing 0.1; {epochs} epochs fitted to a {minutes}-minute training budget by a timed probe. Accuracy: the saved `{zip}` (image file path in, class name out) scored by test/StockMLNetConsumer, a program with stock ML.NET packages only, on every test image written as a PNG file.").AppendLine();
+        text.AppendLine($"Network: residual classifier (3×3 stem, basic blocks), widths 32/64/128, depths 1/2/2, strides 1/2/2, {block} blocks; SGD momentum 0.9, peak learning rate 0.05, warm-up then cosine, batch 64, weight decay 5e-4, random crop (padding 2) and horizontal flip, label smoothing 0.1; {epochs} epoch{(epochs == 1 ? string.Empty : "s")} fitted to a {minutes}-minute training budget by a timed probe. Accuracy: the saved `{zip}` (image file path in, class name out) scored by test/StockMLNetConsumer, a program with stock ML.NET packages only, on every test image written as a PNG file.").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"The same folded model scored in this process on the test images in memory: {100 * inProcessAccuracy:F2} %.").AppendLine();
         text.AppendLine("| model | test accuracy % | deployed parameters | training minutes |");
         text.AppendLine("| --- | ---: | ---: | ---: |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| Reparam (folded, ONNX in ML.NET) | {100 * accuracy:F2} | {model.Graph.ParameterCount:N0} | {model.Training.TrainSeconds / 60:F1} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| ML.NET LightGbm, raw pixels, defaults | {100 * baselines.LightGbm:F2} | – | {baselines.LightGbmMinutes:F1} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| ML.NET SDCA maximum entropy, raw pixels, defaults | {100 * baselines.Sdca:F2} | – | {baselines.SdcaMinutes:F1} |");
+        text.AppendLine().AppendLine("Why this network: residual rather than VGG-style, because the reactivation study's residual classifier beat the VGG-style one by 4 points at the same widths; the block kind because the 30-epoch long study found no kind beyond seed noise of plain, so a fixed budget should spend its time on epochs, not on branches (at these widths train-cost measured RepVGG's step at 1.46× plain's, OREPA's at 1.19×, MobileOne's and DBB's at 4–4.6×; plain still folds, its batch norms into the convolutions); widths 32/64/128 keep the network well under the 1.5 M-parameter limit and the epoch short enough for several passes over 60,000 images on 2 cores. Crop, flip and label smoothing are the usual choices for a Fashion-MNIST schedule of this length; their effect was not measured separately here.");
         text.AppendLine().AppendLine($"![training curves]({curves})");
         return text.ToString();
     }
