@@ -88,7 +88,7 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
             trainLossPerEpoch = model.Training.History.Select(p => p.TrainLoss),
             trainAccuracyPerEpoch = model.Training.History.Select(p => p.TrainMetric),
         };
-        TrainingCurves.Write(stem + "-curves.png", $"fmnist-best: ResNet {block}, {epochs} epoch{(epochs == 1 ? string.Empty : "s")}", model.Training);
+        TrainingCurves.Write(stem + "-curves.png", $"fmnist-best: ResNet {block}, {EpochText(epochs)}", model.Training);
         var chart = new BarChart($"Fashion-MNIST test accuracy ({test.Count:N0} test images)", "test accuracy %", [new Bar($"Reparam ResNet ({block}, folded)", 100 * accuracy, 0), new Bar("LightGbm, raw pixels", 100 * baselines.LightGbm, 0), new Bar("SDCA, raw pixels", 100 * baselines.Sdca, 0)]);
         return new SuiteResult(result, Markdown(accuracy, inProcessAccuracy, model, block, epochs, minutes, baselines, Path.GetFileName(zip), Path.GetFileName(stem + "-curves.png")), chart);
     }
@@ -166,7 +166,7 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
     private static string Markdown(double accuracy, double inProcessAccuracy, ReparamConvTransformer model, BlockKind block, int epochs, double minutes, (double LightGbm, double Sdca, double LightGbmMinutes, double SdcaMinutes) baselines, string zip, string curves)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Network: residual classifier (3×3 stem, basic blocks), widths 32/64/128, depths 1/2/2, strides 1/2/2, {block} blocks; SGD momentum 0.9, peak learning rate 0.05, warm-up then cosine, batch 64, weight decay 5e-4, random crop (padding 2) and horizontal flip, label smoothing 0.1; {epochs} epoch{(epochs == 1 ? string.Empty : "s")} fitted to a {minutes}-minute training budget by a timed probe. Accuracy: the saved `{zip}` (image file path in, class name out) scored by test/StockMLNetConsumer, a program with stock ML.NET packages only, on every test image written as a PNG file.").AppendLine();
+        text.AppendLine($"Network: residual classifier (3×3 stem, basic blocks), widths 32/64/128, depths 1/2/2, strides 1/2/2, {block} blocks; SGD momentum 0.9, peak learning rate 0.05, warm-up then cosine, batch 64, weight decay 5e-4, random crop (padding 2) and horizontal flip, label smoothing 0.1; {EpochText(epochs)} fitted to a {minutes}-minute training budget by a timed probe. Accuracy: the saved `{zip}` (image file path in, class name out) scored by test/StockMLNetConsumer, a program with stock ML.NET packages only, on every test image written as a PNG file.").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"The same folded model scored in this process on the test images in memory: {100 * inProcessAccuracy:F2} %.").AppendLine();
         text.AppendLine("| model | test accuracy % | deployed parameters | training minutes |");
         text.AppendLine("| --- | ---: | ---: | ---: |");
@@ -177,6 +177,8 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
         text.AppendLine().AppendLine($"![training curves]({curves})");
         return text.ToString();
     }
+
+    private static string EpochText(int epochs) => epochs == 1 ? "1 epoch" : $"{epochs} epochs";
 
     private sealed class PathRow
     {
