@@ -100,6 +100,8 @@ static void Bars(BarChart chart, string path)
     // Labels drawn at 30°: their height is about half their length (≈ 8 px a character) plus the tick margin.
     var labelHeight = Math.Max(110, 20 + (4 * chart.Bars.Max(b => b.Label.Length)));
     plot.Axes.Bottom.MinimumSize = labelHeight;
+    // The first label reaches left of its bar by about cos 30° × its length (≈ 6 px a character); keep it inside the image.
+    plot.Axes.Left.MinimumSize = Math.Max(60, (6 * chart.Bars[0].Label.Length) - 30);
     plot.Title(chart.Title);
     plot.YLabel(chart.ValueName);
     plot.SavePng(path, Math.Max(640, 120 + (90 * chart.Bars.Count)), 340 + labelHeight);

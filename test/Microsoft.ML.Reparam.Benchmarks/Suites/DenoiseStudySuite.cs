@@ -34,7 +34,7 @@ internal sealed class DenoiseStudySuite : IBenchmarkSuite
         var plan = from seed in seeds
                    from spec in specs
                    select ($"{spec.Name}-seed{seed}", (Func<object>)(() => RunOne(spec, seed, epochs, patches, sigmas, train, test)));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList()).SelectMany(r => r["runs"]!.AsArray().Select(x => x.Deserialize<RestorationRun>(BenchmarkRunner.JsonOptions)!)).ToList();
+        var runs = new ResumableStudy(arguments, new { epochs, patchesPerImage = patches }).RunAll(plan.ToList()).SelectMany(r => r["runs"]!.AsArray().Select(x => x.Deserialize<RestorationRun>(BenchmarkRunner.JsonOptions)!)).ToList();
         var options = Options(BlockKind.Plain, 1, epochs, patches);
         var steps = epochs * (int)Math.Ceiling(400 * patches * (1 - options.ValidationFraction) / options.BatchSize);
         return new SuiteResult(new { train = trainFolder, test = testFolder, testImages = Math.Min(testImages, 68), epochs, patchesPerImage = patches, steps, runs }, Markdown(runs, trainFolder, testFolder, epochs, patches, steps, Math.Min(testImages, 68)), RestorationStudy.Chart(runs, 25, "BSD68 sigma 25 PSNR per block kind (same deployed network)"));

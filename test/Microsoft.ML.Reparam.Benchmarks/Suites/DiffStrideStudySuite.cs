@@ -36,7 +36,7 @@ internal sealed class DiffStrideStudySuite : IBenchmarkSuite
                     select new Planned(method, init, 0, seed))
             .Concat(from weight in weights from seed in seeds select new Planned(DownsamplingKind.DiffStride, [2, 2], weight, seed))
             .Select(p => (p.Key, (Func<object>)(() => RunOne(p, data, epochs))));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList());
+        var runs = new ResumableStudy(arguments, new { epochs }).RunAll(plan.ToList());
         var rows = runs.Select(r => System.Text.Json.JsonSerializer.Deserialize<StudyRow>(r.ToJsonString(), BenchmarkRunner.JsonOptions)!).ToList();
         rows = [.. rows.Select(r => r with { StepMsRatioToStrided = r.StepMs / rows.Where(s => s.Method == nameof(DownsamplingKind.StridedConvolution) && s.InitStrides.SequenceEqual(r.InitStrides)).Average(s => s.StepMs) })];
         var chart = new BarChart("Test accuracy per downsampling, regulariser weight and initial strides", "test accuracy % (mean ± std over seeds)", [.. rows.GroupBy(r => $"{r.Method} λ{r.Lambda} init {string.Join(",", r.InitStrides)}").Select(g => Bar.Of(g.Key, g.Select(r => 100 * r.TestAccuracy)))]);

@@ -99,7 +99,7 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
         using var probeModel = mlContext.MulticlassClassification.Trainers.ReparamConv(Options(2, block)).Fit(probe);
         var secondsPerImage = 1 / probeModel.Training.History[^1].ImagesPerSecond;
         var epochs = (int)Math.Floor(minutes * 60 * 0.95 / (secondsPerImage * trainImages));
-        Console.WriteLine($"fmnist-best: probe {secondsPerImage * 1000:F2} ms per training image; {epochs} epochs fit {minutes} minutes");
+        Console.WriteLine($"fmnist-best: probe {secondsPerImage * 1000:F2} ms per training image; {epochs} epochs fit a {minutes}-minute budget");
         return Math.Max(1, epochs);
     }
 

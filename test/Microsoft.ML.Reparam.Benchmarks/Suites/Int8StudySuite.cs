@@ -44,10 +44,10 @@ internal sealed class Int8StudySuite : IBenchmarkSuite
         var plan = from spec in Specs
                    from seed in seeds
                    select ($"{spec.Name}-seed{seed}", (Func<object>)(() => RunOne(spec, data, epochs, seed)));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList()).Select(r => r.Deserialize<Int8Run>(BenchmarkRunner.JsonOptions)!).ToList();
+        var runs = new ResumableStudy(arguments, new { epochs }).RunAll(plan.ToList()).Select(r => r.Deserialize<Int8Run>(BenchmarkRunner.JsonOptions)!).ToList();
         var flat = runs.SelectMany(r => r.Latency.Select(l => new { config = r.Config, seed = r.Seed, floatAccuracy = r.FloatAccuracy, int8Accuracy = r.Int8Accuracy, floatMs = l.FloatMs, int8Ms = l.Int8Ms, batch = l.Batch, kernelMaxAbsError = r.KernelMaxAbsError, int8AccuracyFullRange = r.Int8AccuracyFullRange, kernelMaxAbsErrorFullRange = r.KernelMaxAbsErrorFullRange })).ToList();
         var superResolution = arguments.Get("sr-data") is { } root
-            ? new ResumableStudy(arguments).RunAll([.. Int8SuperResolution.Plan(root, seeds, arguments.Quick)]).Select(r => r.Deserialize<Int8SuperResolution.SrRun>(BenchmarkRunner.JsonOptions)!).ToList()
+            ? new ResumableStudy(arguments, new { epochs }).RunAll([.. Int8SuperResolution.Plan(root, seeds, arguments.Quick)]).Select(r => r.Deserialize<Int8SuperResolution.SrRun>(BenchmarkRunner.JsonOptions)!).ToList()
             : [];
         var histogram = DrawHistograms(arguments, runs);
         var chart = new BarChart("INT8 accuracy drop per block kind (same deployed network, post-training quantization)", "float − INT8 test accuracy, points (mean ± std over seeds)", [.. runs.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => 100 * (r.FloatAccuracy - r.Int8Accuracy))))]);

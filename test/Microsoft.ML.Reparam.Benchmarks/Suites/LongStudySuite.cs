@@ -42,12 +42,7 @@ internal sealed class LongStudySuite : IBenchmarkSuite
         var plan = from config in configs
                    from seed in seeds
                    select ($"{config.Name}-seed{seed}", (Func<object>)(() => RunOne(config, data, epochs, seed)));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList()).Select(r => r.Deserialize<LongRun>(BenchmarkRunner.JsonOptions)!).ToList();
-        if (runs.FirstOrDefault(r => r.Epochs != epochs) is { } stale)
-        {
-            throw new InvalidOperationException($"{stale.Config}-seed{stale.Seed}: the run file from an earlier invocation has {stale.Epochs} epochs, this invocation asks for {epochs}; move that study's .runs folder away to start afresh.");
-        }
-
+        var runs = new ResumableStudy(arguments, new { epochs }).RunAll(plan.ToList()).Select(r => r.Deserialize<LongRun>(BenchmarkRunner.JsonOptions)!).ToList();
         var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
         var plots = Plots(runs, stem);
         var chart = new BarChart($"Fashion-MNIST test accuracy after {epochs} epochs ({data.Train.Count:N0} training images)", "test accuracy % (mean ± std over seeds)", [.. runs.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => 100 * r.TestAccuracy)))]);

@@ -27,7 +27,7 @@ internal sealed class NkrStudySuite : IBenchmarkSuite
         var plan = from spec in specs
                    from seed in seeds
                    select ($"{spec.Name}-seed{seed}", (Func<object>)(() => RunOne(spec, data, epochs, seed)));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList());
+        var runs = new ResumableStudy(arguments, new { epochs }).RunAll(plan.ToList());
         var rows = runs.Select(r => new StudyRow(r["config"]!.GetValue<string>(), r["seed"]!.GetValue<int>(), r["testAccuracy"]!.GetValue<double>(), r["secondsPerEpoch"]!.GetValue<double>(), TrainLosses(r))).ToList();
         var chart = new BarChart("Fashion-MNIST test accuracy per block kind (same deployed network)", "test accuracy % (mean ± std over seeds)", [.. rows.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => 100 * r.TestAccuracy)))]);
         return new SuiteResult(new { dataset = data.Description, epochs, architecture = Architecture, runs = rows }, Markdown(rows, data, epochs), chart);

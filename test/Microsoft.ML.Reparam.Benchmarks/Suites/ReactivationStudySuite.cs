@@ -32,7 +32,7 @@ internal sealed class ReactivationStudySuite : IBenchmarkSuite
                    from reactivation in new[] { false, true }
                    from seed in seeds
                    select ($"{config}-{(reactivation ? "reactivation" : "baseline")}-seed{seed}", (Func<object>)(() => RunOne(config, reactivation ? options : null, data, epochs, seed)));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList());
+        var runs = new ResumableStudy(arguments, new { epochs }).RunAll(plan.ToList());
         var rows = runs.Select(r => new StudyRow(r["config"]!.GetValue<string>(), r["reactivation"]!.GetValue<bool>(), r["seed"]!.GetValue<int>(), r["testAccuracy"]!.GetValue<double>(), r["kernelsReactivated"]!.GetValue<int>(), r["events"]!.GetValue<string>())).ToList();
         var chart = new BarChart("Test accuracy with and without kernel reactivation", "test accuracy % (mean ± std over seeds)", [.. rows.GroupBy(r => $"{r.Config}{(r.Reactivation ? " + reactivation" : string.Empty)}").Select(g => Bar.Of(g.Key, g.Select(r => 100 * r.TestAccuracy)))]);
         return new SuiteResult(new { dataset = data.Description, epochs, reactivation = options, runs = rows }, Markdown(rows, data, epochs, options), chart);

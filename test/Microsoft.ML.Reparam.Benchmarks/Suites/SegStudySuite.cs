@@ -38,7 +38,7 @@ internal sealed class SegStudySuite : IBenchmarkSuite
         var plan = from spec in specs
                    from seed in seeds
                    select ($"{spec.Name}-seed{seed}", (Func<object>)(() => RunOne(spec, seed, epochs, size, train, validation)));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList());
+        var runs = new ResumableStudy(arguments, new { epochs, imageSize = $"{size}x{size}" }).RunAll(plan.ToList());
         var rows = runs.Select(r => new SegRun(r["config"]!.GetValue<string>(), r["seed"]!.GetValue<int>(), r["meanIoU"]!.GetValue<double>(), r["foregroundIoU"]!.GetValue<double>(), r["pixelError"]!.GetValue<double>(), r["secondsPerEpoch"]!.GetValue<double>())).ToList();
         var schedule = Options(BlockKind.Plain, 1, epochs, size);
         var chart = new BarChart("Validation mean IoU per block kind (same deployed U-Net)", "mean IoU (mean ± std over seeds)", [.. rows.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => r.MeanIoU)))]);

@@ -26,7 +26,7 @@ internal sealed class SrLongSuite : IBenchmarkSuite
         var train = RestorationStudy.Load(mlContext, trainFolder);
         var test = RestorationStudy.Load(mlContext, testFolder);
         var plan = new[] { BlockKind.Ecb, BlockKind.Conv }.Select(kind => ($"{kind}-seed1", (Func<object>)(() => RunOne(kind, epochs, patches, train, test))));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList()).Select(r => r.Deserialize<LongRun>(BenchmarkRunner.JsonOptions)!).ToList();
+        var runs = new ResumableStudy(arguments, new { epochs, patchesPerImage = patches }).RunAll(plan.ToList()).Select(r => r.Deserialize<LongRun>(BenchmarkRunner.JsonOptions)!).ToList();
         return new SuiteResult(new { train = trainFolder, test = testFolder, scale = 2, epochs, patchesPerImage = patches, runs }, Markdown(runs, epochs, patches));
     }
 

@@ -32,7 +32,7 @@ internal sealed class SrStudySuite : IBenchmarkSuite
         var plan = from spec in specs
                    from seed in seeds
                    select ($"{spec.Name}-seed{seed}", (Func<object>)(() => RunOne(spec, seed, epochs, patches, train, test)));
-        var runs = new ResumableStudy(arguments).RunAll(plan.ToList()).Select(r => r.Deserialize<RestorationRun>(BenchmarkRunner.JsonOptions)!).ToList();
+        var runs = new ResumableStudy(arguments, new { epochs, patchesPerImage = patches }).RunAll(plan.ToList()).Select(r => r.Deserialize<RestorationRun>(BenchmarkRunner.JsonOptions)!).ToList();
         var srcnnBicubic = SrcnnScriptBicubic(test);
         var options = Options(BlockKind.Plain, 1, epochs, patches);
         var steps = epochs * (int)Math.Ceiling(91 * patches * (1 - options.ValidationFraction) / options.BatchSize);
