@@ -40,5 +40,8 @@ internal sealed record BenchmarkArguments(string Suite, string OutputDirectory, 
         return new BenchmarkArguments(args[0], output, quick, extra, command);
     }
 
+    /// <summary>Gets the path every output of this invocation starts with: <c>OUT/SUITE</c>, or <c>OUT/SUITE.quick</c> with <c>--quick</c>.</summary>
+    public string OutputStem => Path.Combine(OutputDirectory, Suite + (Quick ? ".quick" : string.Empty));
+
     public string? Get(string name) => Extra.TryGetValue(name, out var value) ? value : null;
 }

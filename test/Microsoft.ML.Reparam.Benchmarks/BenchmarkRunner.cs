@@ -53,14 +53,14 @@ internal static class BenchmarkRunner
     private static void Write(BenchmarkArguments arguments, SuiteResult result)
     {
         Directory.CreateDirectory(arguments.OutputDirectory);
-        var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
+        var stem = arguments.OutputStem;
         var json = stem + ".json";
         var markdown = stem + ".md";
         File.WriteAllText(json, JsonSerializer.Serialize(result.Json, JsonOptions));
         var header = $"# Benchmark `{arguments.Suite}`{(arguments.Quick ? " (quick)" : string.Empty)}\n\n" +
             $"Command: `{arguments.CommandLine}`\n\n" +
             (ResumableStudy.Counts.Read > 0
-                ? $"Written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {ResumableStudy.Counts.Read} of its {ResumableStudy.Counts.Read + ResumableStudy.Counts.Measured} runs were measured by earlier invocations of this command (their files are in {arguments.Suite}{(arguments.Quick ? ".quick" : string.Empty)}.runs/).\n\n"
+                ? $"Written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {ResumableStudy.Counts.Read} of its {ResumableStudy.Counts.Read + ResumableStudy.Counts.Measured} runs were measured by earlier invocations of this command (their files are in {Path.GetFileName(stem)}.runs/).\n\n"
                 : $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.\n\n");
         var chart = result.Chart is { } bars ? Charts.Draw(bars, stem) : null;
         File.WriteAllText(markdown, header + result.Markdown + (chart is null ? string.Empty : $"\n![{result.Chart!.Title}]({Path.GetFileName(chart)})\n"));

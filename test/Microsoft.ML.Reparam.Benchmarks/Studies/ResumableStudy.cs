@@ -25,7 +25,7 @@ internal sealed class ResumableStudy
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(settings);
-        _runsDirectory = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty) + ".runs");
+        _runsDirectory = arguments.OutputStem + ".runs";
         Directory.CreateDirectory(_runsDirectory);
         CheckSettings(JsonSerializer.SerializeToNode(settings, BenchmarkRunner.JsonOptions)!);
     }

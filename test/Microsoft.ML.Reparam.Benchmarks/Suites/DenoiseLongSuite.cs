@@ -58,7 +58,7 @@ internal sealed class DenoiseLongSuite : IBenchmarkSuite
         var metrics = model.Evaluate(test, seed: (int)Sigma, noiseLevel: Sigma);
         Console.WriteLine($"denoise-long {block}: BSD68 sigma 25 {metrics.Psnr:F2} dB (noisy {metrics.BaselinePsnr:F2}), {model.Training.TrainSeconds / 60:F1} training minutes, best epoch {model.Training.BestEpoch}");
 
-        var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
+        var stem = arguments.OutputStem;
         Directory.CreateDirectory(arguments.OutputDirectory);
         TrainingCurves.Write(stem + "-curves.png", $"denoise-long: {block}, sigma 25, {epochs} epochs", model.Training);
         var run = new DenoiseLongRun(

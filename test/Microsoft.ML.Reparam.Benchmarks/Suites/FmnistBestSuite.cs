@@ -24,11 +24,8 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
     public string Name => "fmnist-best";
 
     /// <summary>
-    /// The network and training: residual, because the reactivation study's residual classifier beat the VGG-style one
-    /// by 4 points at the same widths; crop and flip augmentation and label smoothing for a long schedule; the block
-    /// kind from <c>--block</c> (default Plain: after 30 epochs the long study has every kind within seed noise of plain,
-    /// and every branch costs step time — RepVGG 1.46×, OREPA 1.19×, MobileOne 4×, DBB 4.6× at these widths in
-    /// train-cost — which a fixed budget pays in epochs).
+    /// The network and training (residual, crop and flip, label smoothing; the block kind from <c>--block</c>, default
+    /// Plain); the reasons, with the studies' figures, are the "Why this network" paragraph of <see cref="Markdown"/>.
     /// </summary>
     private static ReparamConvTrainerOptions Options(int epochs, BlockKind block) => new()
     {
@@ -68,7 +65,7 @@ internal sealed class FmnistBestSuite : IBenchmarkSuite
         using var model = mlContext.MulticlassClassification.Trainers.ReparamConv(Options(epochs, block)).Fit(toKey.Transform(train.ToDataView(mlContext)));
         var fitMinutes = watch.Elapsed.TotalMinutes;
 
-        var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
+        var stem = arguments.OutputStem;
         var (accuracy, zip) = StockAccuracy(mlContext, model, test, stem);
         var inProcessAccuracy = mlContext.MulticlassClassification.Evaluate(model.Transform(toKey.Transform(test.ToDataView(mlContext)))).MicroAccuracy;
         var baselines = Baselines(mlContext, train, test);

@@ -159,7 +159,7 @@ internal sealed class Int8StudySuite : IBenchmarkSuite
             return null;
         }
 
-        var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty) + "-weights");
+        var stem = arguments.OutputStem + "-weights";
         File.WriteAllText(stem + ".chart.json", JsonSerializer.Serialize(new { title = "Folded weights / their output channel's max |w| (seed 1, all convolutions)", valueName = "w / max |w| of its channel", series }, BenchmarkRunner.JsonOptions));
         if (PlotTool.Draw("histograms", stem + ".chart.json", stem + ".png") is { } problem)
         {

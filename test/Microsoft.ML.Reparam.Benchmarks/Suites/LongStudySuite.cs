@@ -43,7 +43,7 @@ internal sealed class LongStudySuite : IBenchmarkSuite
                    from seed in seeds
                    select ($"{config.Name}-seed{seed}", (Func<object>)(() => RunOne(config, data, epochs, seed)));
         var runs = new ResumableStudy(arguments, new { epochs }).RunAll(plan.ToList()).Select(r => r.Deserialize<LongRun>(BenchmarkRunner.JsonOptions)!).ToList();
-        var stem = Path.Combine(arguments.OutputDirectory, arguments.Suite + (arguments.Quick ? ".quick" : string.Empty));
+        var stem = arguments.OutputStem;
         var plots = Plots(runs, stem);
         var chart = new BarChart($"Fashion-MNIST test accuracy after {epochs} epochs ({data.Train.Count:N0} training images)", "test accuracy % (mean ± std over seeds)", [.. runs.GroupBy(r => r.Config).Select(g => Bar.Of(g.Key, g.Select(r => 100 * r.TestAccuracy)))]);
         var json = new { dataset = data.Description, epochs, architecture = NkrStudySuite.Architecture, reactivationInterval = ReactivationInterval, poorStrides = PoorStrides, runs };
