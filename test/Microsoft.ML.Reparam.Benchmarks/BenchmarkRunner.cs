@@ -2,12 +2,13 @@ using System.Text.Json;
 using Microsoft.ML.Reparam.Benchmarks.Measurement;
 using Microsoft.ML.Reparam.Benchmarks.Studies;
 using Microsoft.ML.Reparam.Benchmarks.Suites;
+using Microsoft.ML.Reparam.Benchmarks.Suites.GcStress;
 
 namespace Microsoft.ML.Reparam.Benchmarks;
 
 internal static class BenchmarkRunner
 {
-    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite(), new NkrStudySuite(), new ReactivationStudySuite(), new DiffStrideStudySuite(), new SegStudySuite(), new SrStudySuite(), new DenoiseStudySuite(), new SrLongSuite(), new DenoiseLongSuite(), new RobustnessSuite(), new ServiceSuite(), new Int8StudySuite(), new LongStudySuite(), new FmnistBestSuite()];
+    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite(), new NkrStudySuite(), new ReactivationStudySuite(), new DiffStrideStudySuite(), new SegStudySuite(), new SrStudySuite(), new DenoiseStudySuite(), new SrLongSuite(), new DenoiseLongSuite(), new RobustnessSuite(), new ServiceSuite(), new Int8StudySuite(), new LongStudySuite(), new FmnistBestSuite(), new GcStressSuite()];
 
     public static IEnumerable<string> SuiteNames => Suites.Select(suite => suite.Name);
 
@@ -16,6 +17,16 @@ internal static class BenchmarkRunner
         if (args.Length > 0 && args[0] == TrainCostSuite.ChildCommand)
         {
             return TrainCostSuite.RunChild(args);
+        }
+
+        if (args.Length > 0 && args[0] == FitStress.ChildCommand)
+        {
+            return FitStress.RunChild(args);
+        }
+
+        if (args.Length > 0 && args[0] == LayerProbes.ChildCommand)
+        {
+            return LayerProbes.RunChild(args);
         }
 
         if (args.Length == 3 && args[0] == "fashion-subset")

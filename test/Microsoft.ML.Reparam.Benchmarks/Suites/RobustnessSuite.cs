@@ -1,21 +1,27 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.ML.Reparam.Benchmarks.Measurement;
+using Microsoft.ML.Reparam.Benchmarks.Suites.GcStress;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Robustness;
-using Microsoft.ML.Reparam.Training;
+using Microsoft.ML.Reparam.Tools;
 using Microsoft.ML.Reparam.Training.Reactivation;
 
 namespace Microsoft.ML.Reparam.Benchmarks.Suites;
 
 /// <summary>
 /// Suite <c>robustness</c> (issue #15): kill-and-resume in child processes, two fits at once and a canceled fit,
-/// the bad-input catalogue, scoring from 8 threads, and memory over a long run of epochs and of predictions.
-/// <c>--quick</c> shortens the scoring and the epochs.
+/// the bad-input catalogue, scoring from 8 threads, memory over a long run of epochs and of predictions, and tiny fits
+/// under garbage-collector pressure (<see cref="FitStress"/>). <c>--quick</c> shortens the scoring, the epochs and the
+/// stress.
 /// </summary>
 internal sealed class RobustnessSuite : IBenchmarkSuite
 {
+    /// <summary>The gc-stress measurement of the code before TorchSharp's implicit scalars were replaced, relative to the repository.</summary>
+    private const string BeforeFix = "docs/results/gc-stress-before-fix/gc-stress.json";
+
     public string Name => "robustness";
 
     public SuiteResult Run(BenchmarkArguments arguments)
@@ -32,9 +38,11 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         Console.WriteLine($"concurrency: {concurrency}");
         var memory = Memory(epochs: quick ? 30 : 100);
         Console.WriteLine($"memory: {memory}");
+        var (gcStress, stressFits) = GcStress(fits: quick ? 20 : 200);
+        Console.WriteLine($"gc stress: {gcStress}");
         var minutes = watch.Elapsed.TotalMinutes;
-        var json = new { badInputs = badInputs.Summary, resume, isolation, concurrency, memory, minutes };
-        return new SuiteResult(json, Markdown(badInputs, resume, isolation, concurrency, memory, minutes));
+        var json = new { badInputs = badInputs.Summary, resume, isolation, concurrency, memory, gcStress, minutes };
+        return new SuiteResult(json, Markdown(badInputs, resume, isolation, concurrency, memory, (gcStress, stressFits), minutes));
     }
 
     private static ResumeResult Resume()
@@ -55,20 +63,20 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
 
     private static IsolationResult Isolation()
     {
-        var alone = new[] { 1, 2 }.Select(seed => Deployed(seed, default)).ToList();
-        var together = new[] { 1, 2 }.Select(seed => Task.Run(() => Deployed(seed, default))).ToArray();
+        var alone = new[] { 1, 2 }.Select(seed => TinyFit.Deployed(seed)).ToList();
+        var together = new[] { 1, 2 }.Select(seed => Task.Run(() => TinyFit.Deployed(seed))).ToArray();
         Task.WaitAll(together);
         var identical = alone[0].AsSpan().SequenceEqual(together[0].Result) && alone[1].AsSpan().SequenceEqual(together[1].Result);
 
         var start = LiveTensors.Count();
-        Deployed(1, default);
+        TinyFit.Deployed(1);
         var afterCompleted = LiveTensors.Count();
         using var cancel = new CancellationTokenSource();
         var epochs = new List<int>();
         var canceled = false;
         try
         {
-            Deployed(1, cancel.Token, p => { epochs.Add(p.Epoch); cancel.Cancel(); });
+            TinyFit.Deployed(1, token: cancel.Token, progress: p => { epochs.Add(p.Epoch); cancel.Cancel(); });
         }
         catch (OperationCanceledException)
         {
@@ -78,15 +86,15 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         return new IsolationResult(identical, canceled && epochs.SequenceEqual([1]), afterCompleted - start, LiveTensors.Count() - afterCompleted);
     }
 
-
-    private static byte[] Deployed(int seed, CancellationToken token, Action<TrainingProgress>? progress = null)
+    /// <summary>The fit-level stress with the settings of the committed before-the-fix measurement, beside its figures.</summary>
+    private static (GcStressResult Summary, GcStressFits Now) GcStress(int fits)
     {
-        var mlContext = new MLContext(seed);
-        var options = TinyOptions(seed, epochs: 3);
-        options.CancellationToken = token;
-        options.Progress = progress is null ? null : new Reporter(progress);
-        using var model = mlContext.MulticlassClassification.Trainers.ReparamConv(options).Fit(Fashion(mlContext, 96));
-        return model.GetOnnxModel();
+        var path = Path.Combine(RepositoryOutput.Root, BeforeFix);
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        var before = document.RootElement.GetProperty("fits").Deserialize<GcStressFits>(BenchmarkRunner.JsonOptions)
+            ?? throw new InvalidOperationException($"{path} has no fit figures.");
+        var now = FitStress.Run(new FitStressSettings(fits, before.Epochs, before.Collectors, before.Gen0Size, before.Seeds));
+        return (new GcStressResult(now.Fits, now.Failures, before.Fits, before.Failures), now);
     }
 
     private static (BadInputSummary Summary, IReadOnlyList<BadInputOutcome> Outcomes) BadInputs()
@@ -111,7 +119,7 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         var mlContext = new MLContext(1);
         var fashion = FashionMnist.LoadEmbedded().Test;
         var images = Enumerable.Range(0, 100).Select(fashion.ToMLImage).ToList();
-        using var model = mlContext.MulticlassClassification.Trainers.ReparamConv(TinyOptions(1, epochs: 2)).Fit(Fashion(mlContext, 512));
+        using var model = mlContext.MulticlassClassification.Trainers.ReparamConv(TinyFit.Options(1, epochs: 2)).Fit(TinyFit.Fashion(mlContext, 512));
         var zip = Path.Combine(Directory.CreateTempSubdirectory("robustness-zip-").FullName, "model.zip");
         mlContext.Model.Save(model, null, zip);
         var loaded = mlContext.Model.LoadVerified(zip, out _);
@@ -143,11 +151,11 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         var mlContext = new MLContext(1);
         var folder = Directory.CreateTempSubdirectory("robustness-memory-").FullName;
         var samples = new List<(long Tensors, double Rss)>();
-        var options = TinyOptions(1, epochs);
+        var options = TinyFit.Options(1, epochs);
         options.CheckpointDirectory = folder;
         options.KernelReactivation = new KernelReactivationOptions { Interval = 5 };
-        options.Progress = new Reporter(_ => samples.Add((LiveTensors.Count(), ProcessMemory.CurrentMb())));
-        using (mlContext.MulticlassClassification.Trainers.ReparamConv(options).Fit(Fashion(mlContext, 64)))
+        options.Progress = new TinyFit.Reporter(_ => samples.Add((LiveTensors.Count(), ProcessMemory.CurrentMb())));
+        using (mlContext.MulticlassClassification.Trainers.ReparamConv(options).Fit(TinyFit.Fashion(mlContext, 64)))
         {
         }
 
@@ -156,29 +164,7 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         return new MemoryResult(epochs, Math.Round(start.Rss, 1), Math.Round(end.Rss, 1), start.Tensors, end.Tensors, samples.Max(s => s.Tensors));
     }
 
-    private static ReparamConvTrainerOptions TinyOptions(int seed, int epochs) => new()
-    {
-        StageWidths = [8, 16],
-        StageDepths = [1, 1],
-        StageStrides = [2, 2],
-        Epochs = epochs,
-        BatchSize = 16,
-        ValidationFraction = 0.2,
-        RandomCropPadding = 1,
-        HorizontalFlip = true,
-        InputMean = [0.3f],
-        InputStd = [0.35f],
-        FoldCheckImages = 4,
-        Seed = seed,
-    };
-
-    private static IDataView Fashion(MLContext mlContext, int count)
-    {
-        var view = FashionMnist.LoadEmbedded().Train.Take(count).ToDataView(mlContext);
-        return mlContext.Transforms.Conversion.MapValueToKey("Label").Fit(view).Transform(view);
-    }
-
-    private static string Markdown((BadInputSummary Summary, IReadOnlyList<BadInputOutcome> Outcomes) bad, ResumeResult resume, IsolationResult isolation, ConcurrencyResult concurrency, MemoryResult memory, double minutes)
+    private static string Markdown((BadInputSummary Summary, IReadOnlyList<BadInputOutcome> Outcomes) bad, ResumeResult resume, IsolationResult isolation, ConcurrencyResult concurrency, MemoryResult memory, (GcStressResult Summary, GcStressFits Now) gcStress, double minutes)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Whole suite: {minutes:F1} minutes on this machine (2 cores).").AppendLine();
@@ -190,6 +176,8 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         text.AppendLine(CultureInfo.InvariantCulture, $"| scoring from {concurrency.Threads} threads (engine per thread, shared Transform; fitted and from .zip) | {concurrency.Predictions} predictions, **{concurrency.Mismatches}** mismatches against one thread; {concurrency.DisposedCallerImages} caller images disposed; {concurrency.EnginePredictionsPerSecond} engine predictions/s |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| resident memory over {concurrency.RssPredictions} predictions (8 engines, .zip model) | {concurrency.StartRssMb} MB → {concurrency.EndRssMb} MB |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| {memory.Epochs} epochs (checkpoints, validation, reactivation every 5) | live native tensors {memory.NativeTensorsStart} → {memory.NativeTensorsEnd} (max {memory.NativeTensorsMax}); RSS {memory.StartRssMb} MB → {memory.EndRssMb} MB |");
+        var (stress, now) = gcStress;
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {stress.Fits} tiny fits under garbage-collector pressure (`DOTNET_GCgen0size={now.Gen0Size}`, {now.Collectors} collector thread(s), child processes; suite `gc-stress`) | **{stress.Failures}** failed (threw, crashed, or deployed other ONNX bytes than without pressure){Failures(now.Messages)}; before the fix ({BeforeFix}): {stress.FailuresBefore} of {stress.FitsBefore} |");
         text.AppendLine().AppendLine("TorchSharp's `Tensor.TotalCount` is not decremented when a `Parameter` takes over the handle of the tensor it wraps, so it grows by one per parameter created even though the parameter's memory is freed with its module (`nn.Conv2d(1, 8, 3)` created and disposed alone leaves +2); the tiny network here has 14 trainable parameters. Equal growth for a canceled and a completed fit means cancellation releases what a completed fit releases. Counts are taken after a full garbage collection.");
         text.AppendLine().AppendLine("Bad inputs (catalogue in test/Shared/BadInputCatalog*.cs):").AppendLine();
         text.AppendLine("| task | input | expected | result | message |").AppendLine("| --- | --- | --- | --- | --- |");
@@ -201,10 +189,10 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         return text.ToString();
     }
 
-    private sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
+    private static string Failures(IReadOnlyDictionary<string, int> messages) =>
+        messages.Count == 0 ? string.Empty : ": " + string.Join("; ", messages.Select(m => $"{m.Key.Replace("|", "\\|", StringComparison.Ordinal)} ×{m.Value}"));
+
+    private sealed record GcStressResult(int Fits, int Failures, int FitsBefore, int FailuresBefore);
 
     private sealed record ResumeResult(bool Identical, double MaxAbsDiff, int EpochAfterKill, IReadOnlyList<int> ResumedEpochs, int Compared, IReadOnlyList<string> Different);
 
