@@ -14,6 +14,7 @@ internal static class BenchmarkRunner
 
     public static int Run(string[] args)
     {
+        Microsoft.ML.Reparam.Torch.ConvolutionCheck.Ensure(); // suites that run models without fitting see right convolutions too
         if (args.Length > 0 && args[0] == TrainCostSuite.ChildCommand)
         {
             return TrainCostSuite.RunChild(args);

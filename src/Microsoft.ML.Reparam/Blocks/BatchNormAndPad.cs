@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Microsoft.ML.Reparam.Torch;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Blocks;
@@ -11,7 +11,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 /// </summary>
 internal sealed class BatchNormAndPad : nn.Module<Tensor, Tensor>
 {
-    private readonly BatchNorm2d _norm;
+    private readonly BatchNormalization _norm;
     private readonly int _padding;
 
     /// <summary>Initializes a new instance of the <see cref="BatchNormAndPad"/> class.</summary>
@@ -21,13 +21,13 @@ internal sealed class BatchNormAndPad : nn.Module<Tensor, Tensor>
         : base(nameof(BatchNormAndPad))
     {
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        _norm = nn.BatchNorm2d(channels);
+        _norm = new BatchNormalization(channels);
         _padding = padding;
         RegisterComponents();
     }
 
     /// <summary>Gets the batch norm.</summary>
-    public BatchNorm2d Norm => _norm;
+    public BatchNormalization Norm => _norm;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
@@ -40,7 +40,7 @@ internal sealed class BatchNormAndPad : nn.Module<Tensor, Tensor>
         }
 
         var shift = KernelAlgebra.BatchNormAffine(_norm).Shift.reshape(1, -1, 1, 1);
-        return (nn.functional.pad(output - shift, [_padding, _padding, _padding, _padding]) + shift).MoveToOuterDisposeScope();
+        return (nn.functional.pad(output - shift, [_padding, _padding, _padding, _padding]).Plus(shift)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Microsoft.ML.Reparam.Torch;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Blocks;
@@ -14,13 +14,13 @@ internal static class BatchNormStatistics
         using var noGrad = no_grad();
         foreach (var (_, child) in module.named_modules())
         {
-            if (child is BatchNorm2d norm)
+            if (child is BatchNormalization norm)
             {
-                var channels = norm.running_mean!.shape[0];
-                norm.running_mean!.copy_(randn(channels) * 0.5f);
-                norm.running_var!.copy_(rand(channels) + 0.5f);
-                norm.weight!.copy_((randn(channels) * 0.5f) + 1f);
-                norm.bias!.copy_(randn(channels) * 0.2f);
+                var channels = norm.RunningMean.shape[0];
+                norm.RunningMean.copy_(randn(channels).Times(0.5f));
+                norm.RunningVariance.copy_(rand(channels).Plus(0.5f));
+                norm.Weight.copy_(randn(channels).Times(0.5f).Plus(1f));
+                norm.Bias.copy_(randn(channels).Times(0.2f));
             }
         }
     }
@@ -34,7 +34,7 @@ internal static class BatchNormStatistics
         using var noGrad = no_grad();
         foreach (var parameter in module.parameters())
         {
-            parameter.add_(randn_like(parameter) * scale);
+            parameter.PlusInPlace(randn_like(parameter).Times(scale));
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 internal sealed class ConvBn : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private readonly Conv2d _conv;
-    private readonly BatchNorm2d _norm;
+    private readonly BatchNormalization _norm;
 
     /// <summary>Initializes a new instance of the <see cref="ConvBn"/> class.</summary>
     /// <param name="geometry">Channels, stride and groups of the branch.</param>
@@ -27,7 +27,7 @@ internal sealed class ConvBn : nn.Module<Tensor, Tensor>, IReparamBlock
         geometry.Validate();
         Geometry = geometry with { KernelSize = Math.Max(kernelHeight, kernelWidth) };
         _conv = nn.Conv2d(geometry.InChannels, geometry.OutChannels, (kernelHeight, kernelWidth), stride: (geometry.Stride, geometry.Stride), padding: (kernelHeight / 2, kernelWidth / 2), groups: geometry.Groups, bias: false);
-        _norm = nn.BatchNorm2d(geometry.OutChannels);
+        _norm = new BatchNormalization(geometry.OutChannels);
         RegisterComponents();
     }
 
@@ -38,7 +38,7 @@ internal sealed class ConvBn : nn.Module<Tensor, Tensor>, IReparamBlock
     public Parameter Weight => _conv.weight!;
 
     /// <summary>Gets the batch norm.</summary>
-    public BatchNorm2d Norm => _norm;
+    public BatchNormalization Norm => _norm;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => _norm.forward(_conv.forward(input));

@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ internal sealed class DbbAverageBranch : nn.Module<Tensor, Tensor>, IReparamBloc
     private readonly Conv2d _pointwise;
     private readonly BatchNormAndPad _firstNorm;
     private readonly AvgPool2d _pool;
-    private readonly BatchNorm2d _norm;
+    private readonly BatchNormalization _norm;
 
     /// <summary>Initializes a new instance of the <see cref="DbbAverageBranch"/> class.</summary>
     /// <param name="geometry">The folded convolution's shape.</param>
@@ -24,7 +25,7 @@ internal sealed class DbbAverageBranch : nn.Module<Tensor, Tensor>, IReparamBloc
         _pointwise = nn.Conv2d(geometry.InChannels, geometry.OutChannels, 1, groups: geometry.Groups, bias: false);
         _firstNorm = new BatchNormAndPad(geometry.OutChannels, geometry.Padding);
         _pool = nn.AvgPool2d(geometry.KernelSize, geometry.Stride);
-        _norm = nn.BatchNorm2d(geometry.OutChannels);
+        _norm = new BatchNormalization(geometry.OutChannels);
         RegisterComponents();
     }
 
@@ -44,7 +45,7 @@ internal sealed class DbbAverageBranch : nn.Module<Tensor, Tensor>, IReparamBloc
         using var scope = NewDisposeScope();
         var first = KernelAlgebra.FuseBatchNorm(_pointwise.weight!, _firstNorm.Norm);
         var size = Geometry.KernelSize;
-        var average = full([Geometry.OutChannels, 1, size, size], 1.0 / (size * size), dtype: first.Kernel.dtype, device: first.Kernel.device);
+        var average = HeldArithmetic.Full([Geometry.OutChannels, 1, size, size], 1.0 / (size * size), first.Kernel.dtype, first.Kernel.device);
         var (kernel, bias) = KernelAlgebra.ThenBatchNorm(KernelAlgebra.ComposeDepthwise(first, (average, null)), _norm);
         return (kernel.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());
     }

@@ -12,7 +12,7 @@ internal sealed class DbbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamB
     private readonly Conv2d _pointwise;
     private readonly BatchNormAndPad _firstNorm;
     private readonly Conv2d _dense;
-    private readonly BatchNorm2d _norm;
+    private readonly BatchNormalization _norm;
 
     /// <summary>Initializes a new instance of the <see cref="DbbSequentialBranch"/> class.</summary>
     /// <param name="geometry">The folded convolution's shape.</param>
@@ -25,7 +25,7 @@ internal sealed class DbbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamB
         _pointwise = nn.Conv2d(geometry.InChannels, inner, 1, groups: geometry.Groups, bias: false);
         _firstNorm = new BatchNormAndPad(inner, geometry.Padding);
         _dense = nn.Conv2d(inner, geometry.OutChannels, geometry.KernelSize, stride: geometry.Stride, groups: geometry.Groups, bias: false);
-        _norm = nn.BatchNorm2d(geometry.OutChannels);
+        _norm = new BatchNormalization(geometry.OutChannels);
         using (no_grad())
         {
             using var identity = KernelAlgebra.IdentityKernel(inner, geometry.Groups, 1, _pointwise.weight!);

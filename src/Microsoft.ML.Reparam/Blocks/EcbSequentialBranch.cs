@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -35,8 +36,8 @@ internal sealed class EcbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamB
         if (filter is { } kind)
         {
             _filter = Filter(kind).reshape(1, 1, Size, Size).expand(geometry.OutChannels, 1, Size, Size).contiguous();
-            _scale = nn.Parameter(randn(geometry.OutChannels) * 1e-3f);
-            _bias = nn.Parameter(randn(geometry.OutChannels) * 1e-3f);
+            _scale = nn.Parameter(randn(geometry.OutChannels).Times(1e-3f));
+            _bias = nn.Parameter(randn(geometry.OutChannels).Times(1e-3f));
         }
         else
         {
@@ -63,7 +64,7 @@ internal sealed class EcbSequentialBranch : nn.Module<Tensor, Tensor>, IReparamB
     {
         using var scope = NewDisposeScope();
         var bias = _pointwise.bias!.reshape(1, -1, 1, 1);
-        var padded = nn.functional.pad(_pointwise.forward(input) - bias, [1, 1, 1, 1]) + bias;
+        var padded = nn.functional.pad(_pointwise.forward(input) - bias, [1, 1, 1, 1]).Plus(bias);
         var output = _squeeze is not null
             ? _squeeze.forward(padded)
             : nn.functional.conv2d(padded, _filter! * _scale!.reshape(-1, 1, 1, 1), _bias!, strides: [Geometry.Stride, Geometry.Stride], groups: Geometry.OutChannels);

@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using Microsoft.ML.Reparam.Torch;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Blocks;
@@ -13,7 +13,7 @@ internal static class KernelAlgebra
     /// <param name="kernel">The convolution kernel, [out, in/groups, K, K].</param>
     /// <param name="norm">The batch norm that follows it.</param>
     /// <returns>The folded kernel and bias.</returns>
-    public static (Tensor Kernel, Tensor Bias) FuseBatchNorm(Tensor kernel, BatchNorm2d norm)
+    public static (Tensor Kernel, Tensor Bias) FuseBatchNorm(Tensor kernel, BatchNormalization norm)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(norm);
@@ -26,15 +26,15 @@ internal static class KernelAlgebra
     /// <summary>Returns the per-channel scale <c>γ/σ</c> and shift <c>β − μγ/σ</c> of an eval-mode batch norm.</summary>
     /// <param name="norm">The batch norm.</param>
     /// <returns>Scale and shift, each [channels].</returns>
-    public static (Tensor Scale, Tensor Shift) BatchNormAffine(BatchNorm2d norm)
+    public static (Tensor Scale, Tensor Shift) BatchNormAffine(BatchNormalization norm)
     {
         ArgumentNullException.ThrowIfNull(norm);
         using var scope = NewDisposeScope();
-        var mean = norm.running_mean ?? throw new InvalidOperationException("Batch norm without running statistics cannot be folded.");
-        var variance = norm.running_var ?? throw new InvalidOperationException("Batch norm without running statistics cannot be folded.");
-        var gamma = norm.weight ?? ones_like(mean);
-        var beta = norm.bias ?? zeros_like(mean);
-        var scale = gamma / (variance + norm.eps).sqrt();
+        var mean = norm.RunningMean ?? throw new InvalidOperationException("Batch norm without running statistics cannot be folded.");
+        var variance = norm.RunningVariance ?? throw new InvalidOperationException("Batch norm without running statistics cannot be folded.");
+        var gamma = norm.Weight ?? ones_like(mean);
+        var beta = norm.Bias ?? zeros_like(mean);
+        var scale = gamma / variance.Plus(BatchNormalization.Epsilon).sqrt();
         var shift = beta - (mean * scale);
         return (scale.MoveToOuterDisposeScope(), shift.MoveToOuterDisposeScope());
     }
@@ -94,8 +94,8 @@ internal static class KernelAlgebra
         foreach (var (k, b) in branches)
         {
             var padded = PadToSize(k, size);
-            kernel = kernel is null ? padded : kernel + padded;
-            bias = bias is null ? b : bias + b;
+            kernel = kernel is null ? padded : kernel.Plus(padded);
+            bias = bias is null ? b : bias.Plus(b);
         }
 
         if (kernel is null || bias is null)
@@ -110,13 +110,13 @@ internal static class KernelAlgebra
     /// <param name="folded">The kernel and bias before the batch norm.</param>
     /// <param name="norm">The batch norm.</param>
     /// <returns>The kernel and bias after it.</returns>
-    public static (Tensor Kernel, Tensor Bias) ThenBatchNorm((Tensor Kernel, Tensor Bias) folded, BatchNorm2d norm)
+    public static (Tensor Kernel, Tensor Bias) ThenBatchNorm((Tensor Kernel, Tensor Bias) folded, BatchNormalization norm)
     {
         ArgumentNullException.ThrowIfNull(norm);
         using var scope = NewDisposeScope();
         var (scale, shift) = BatchNormAffine(norm);
         var kernel = folded.Kernel * scale.reshape(-1, 1, 1, 1);
-        var bias = (folded.Bias * scale) + shift;
+        var bias = (folded.Bias * scale).Plus(shift);
         return (kernel.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());
     }
 
@@ -141,7 +141,7 @@ internal static class KernelAlgebra
         if (first.Bias is { } firstBias)
         {
             var carried = einsum("gom,gm->go", b.sum([2, 3]).reshape(groups, outChannels / groups, m / groups), firstBias.reshape(groups, m / groups)).reshape(outChannels);
-            bias = bias + carried;
+            bias = bias.Plus(carried);
         }
 
         return (merged.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());
@@ -164,7 +164,7 @@ internal static class KernelAlgebra
         var bias = depthwise.Bias ?? zeros(outChannels, dtype: merged.dtype, device: merged.device);
         if (first.Bias is { } firstBias)
         {
-            bias = bias + (firstBias * depthwise.Kernel.sum([1, 2, 3]));
+            bias = bias.Plus(firstBias * depthwise.Kernel.sum([1, 2, 3]));
         }
 
         return (merged.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope());

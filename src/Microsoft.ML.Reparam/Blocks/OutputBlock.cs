@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Blocks;
@@ -21,8 +20,8 @@ internal static class OutputBlock
         {
             switch (child)
             {
-                case BatchNorm2d norm:
-                    norm.weight!.zero_();
+                case BatchNormalization norm:
+                    norm.Weight.zero_();
                     break;
                 case ConvWithBias conv:
                     conv.ZeroOutput();

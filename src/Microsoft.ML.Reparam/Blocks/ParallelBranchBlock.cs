@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace Microsoft.ML.Reparam.Blocks;
 internal abstract class ParallelBranchBlock : nn.Module<Tensor, Tensor>, IReparamBlock
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _branches;
-    private readonly BatchNorm2d? _identity;
+    private readonly BatchNormalization? _identity;
 
     /// <summary>Initializes a new instance of the <see cref="ParallelBranchBlock"/> class.</summary>
     /// <param name="name">The module name.</param>
@@ -31,7 +32,7 @@ internal abstract class ParallelBranchBlock : nn.Module<Tensor, Tensor>, IRepara
         }
 
         _branches = nn.ModuleList(list);
-        _identity = identity && geometry.AllowsIdentity ? nn.BatchNorm2d(geometry.OutChannels) : null;
+        _identity = identity && geometry.AllowsIdentity ? new BatchNormalization(geometry.OutChannels) : null;
         RegisterComponents();
     }
 
@@ -49,7 +50,7 @@ internal abstract class ParallelBranchBlock : nn.Module<Tensor, Tensor>, IRepara
         foreach (var branch in _branches)
         {
             var y = branch.forward(input);
-            output = output is null ? y : output + y;
+            output = output is null ? y : output.Plus(y);
         }
 
         return output!.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ internal sealed class QaRepVggBlock : nn.Module<Tensor, Tensor>, IReparamBlock
     private readonly ConvBn _dense;
     private readonly Conv2d? _pointwise;
     private readonly bool _identity;
-    private readonly BatchNorm2d _norm;
+    private readonly BatchNormalization _norm;
 
     /// <summary>Initializes a new instance of the <see cref="QaRepVggBlock"/> class.</summary>
     /// <param name="geometry">The folded convolution's shape.</param>
@@ -29,7 +30,7 @@ internal sealed class QaRepVggBlock : nn.Module<Tensor, Tensor>, IReparamBlock
             ? nn.Conv2d(geometry.InChannels, geometry.OutChannels, 1, stride: geometry.Stride, groups: geometry.Groups, bias: false)
             : null;
         _identity = geometry.AllowsIdentity;
-        _norm = nn.BatchNorm2d(geometry.OutChannels);
+        _norm = new BatchNormalization(geometry.OutChannels);
         RegisterComponents();
     }
 
@@ -43,12 +44,12 @@ internal sealed class QaRepVggBlock : nn.Module<Tensor, Tensor>, IReparamBlock
         var sum = _dense.forward(input);
         if (_pointwise is not null)
         {
-            sum = sum + _pointwise.forward(input);
+            sum = sum.Plus(_pointwise.forward(input));
         }
 
         if (_identity)
         {
-            sum = sum + input;
+            sum = sum.Plus(input);
         }
 
         return _norm.forward(sum).MoveToOuterDisposeScope();

@@ -1,5 +1,6 @@
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Plain;
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -109,12 +110,12 @@ internal abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IFoldab
         using var noGrad = no_grad();
         if (SharedStride)
         {
-            _strides.clamp_(Math.Max(LowerBound(height), LowerBound(width)), Math.Min(height, width));
+            _strides.ClampInPlace(Math.Max(LowerBound(height), LowerBound(width)), Math.Min(height, width));
         }
         else
         {
-            _strides[0].clamp_(LowerBound(height), height);
-            _strides[1].clamp_(LowerBound(width), width);
+            _strides[0].ClampInPlace(LowerBound(height), height);
+            _strides[1].ClampInPlace(LowerBound(width), width);
         }
     }
 
@@ -128,15 +129,15 @@ internal abstract class SpectralDownsampler : nn.Module<Tensor, Tensor>, IFoldab
     /// </summary>
     private (SpectralAxis Axis, Tensor Ramp) Plan(int size, Tensor stride, bool widthAxis)
     {
-        var threshold = (size / stride).clamp_min(2) / 2;
+        var threshold = stride.reciprocal().Times(size).AtLeast(2).DividedBy(2);
         if (widthAxis)
         {
-            threshold = threshold + 1;
+            threshold = threshold.Plus(1);
         }
 
         var axis = SpectralAxis.Crop(size, Smoothness + threshold.ToDouble());
         var distance = tensor(axis.Frequencies.Select(f => (float)Math.Abs(f)).ToArray(), stride.dtype, stride.device);
-        return (axis, ((Smoothness + threshold - distance) / Smoothness).clamp(0, 1));
+        return (axis, (threshold.Plus(Smoothness) - distance).DividedBy(Smoothness).Clamped(0, 1));
     }
 
     private static double[] Doubles(Tensor values) => values.to(float64).data<double>().ToArray();

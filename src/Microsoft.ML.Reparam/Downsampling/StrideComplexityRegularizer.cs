@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using Microsoft.ML.Reparam.Training;
 using static TorchSharp.torch;
 
@@ -62,7 +63,7 @@ internal sealed class StrideComplexityRegularizer : ITrainingHook
             _layers = cached;
         }
 
-        return Cost(cached.Layers) is { } cost ? cost * Weight : null;
+        return Cost(cached.Layers) is { } cost ? cost.Times(Weight) : null;
     }
 
     private static Tensor? Cost(IReadOnlyList<SpectralDownsampler> layers)
@@ -71,10 +72,10 @@ internal sealed class StrideComplexityRegularizer : ITrainingHook
         Tensor? kept = null;
         foreach (var layer in layers)
         {
-            var strides = layer.StrideParameter.clamp_min(1);
+            var strides = layer.StrideParameter.AtLeast(1);
             var area = strides[0] * strides[strides.shape[0] - 1];
             kept = kept is null ? area.reciprocal() : kept / area;
-            cost = cost is null ? kept : cost + kept;
+            cost = cost is null ? kept : cost.Plus(kept);
         }
 
         return cost;

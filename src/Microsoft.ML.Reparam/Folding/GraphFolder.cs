@@ -1,5 +1,6 @@
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Plain;
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -58,7 +59,7 @@ internal sealed class GraphFolder
     {
         var (kernel, bias) = block.GetEquivalentKernelAndBias();
         var g = block.Geometry;
-        return new PlainConv(ToArray(kernel * sign), ToArray(bias * sign), g.OutChannels, g.InChannelsPerGroup, g.KernelSize, g.Stride, g.Padding, g.Groups);
+        return new PlainConv(ToArray(kernel.Times(sign)), ToArray(bias.Times(sign)), g.OutChannels, g.InChannelsPerGroup, g.KernelSize, g.Stride, g.Padding, g.Groups);
     }
 
     internal static float[] ToArray(Tensor tensor) => tensor.detach().cpu().to(float32).contiguous().data<float>().ToArray();

@@ -17,6 +17,7 @@ internal static class StandardLayers
     {
         Conv2d conv => Conv(conv),
         ReLU => new PlainRelu(),
+        ParametricRelu prelu => new PlainPrelu(GraphFolder.ToArray(prelu.Weight)),
         PReLU prelu => new PlainPrelu(GraphFolder.ToArray(prelu.weight!)),
         LeakyReLU leaky => new PlainLeakyRelu((float)leaky.negative_slope),
 

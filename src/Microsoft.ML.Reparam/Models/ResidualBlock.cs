@@ -2,6 +2,7 @@ using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Downsampling;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Plain;
+using Microsoft.ML.Reparam.Torch;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Models;
@@ -45,7 +46,7 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>, IFoldable
         using var scope = NewDisposeScope();
         var main = _second.forward(nn.functional.relu(Downsample(_first.forward(input))));
         var shortcut = _projection is null ? input : Downsample(_projection.forward(input));
-        return nn.functional.relu(main + shortcut).MoveToOuterDisposeScope();
+        return nn.functional.relu(main.Plus(shortcut)).MoveToOuterDisposeScope();
     }
 
     PlainValue IFoldable.Fold(GraphFolder folder, PlainValue input)

@@ -1,6 +1,7 @@
 using Microsoft.ML.Reparam.Blocks;
 using Microsoft.ML.Reparam.Folding;
 using Microsoft.ML.Reparam.Plain;
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -29,11 +30,11 @@ internal sealed class SuperResolutionNet : nn.Module<Tensor, Tensor>, IFoldable
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 2);
         ArgumentOutOfRangeException.ThrowIfNegative(blocks);
         _scale = scale;
-        var layers = new List<nn.Module<Tensor, Tensor>> { BlockFactory.Create(spec, new ConvGeometry(channels, width)), nn.PReLU(width) };
+        var layers = new List<nn.Module<Tensor, Tensor>> { BlockFactory.Create(spec, new ConvGeometry(channels, width)), new ParametricRelu(width) };
         for (var i = 0; i < blocks; i++)
         {
             layers.Add(BlockFactory.Create(spec, new ConvGeometry(width, width)));
-            layers.Add(nn.PReLU(width));
+            layers.Add(new ParametricRelu(width));
         }
 
         var tail = BlockFactory.Create(spec, new ConvGeometry(width, channels * scale * scale));
@@ -48,7 +49,7 @@ internal sealed class SuperResolutionNet : nn.Module<Tensor, Tensor>, IFoldable
     {
         using var scope = NewDisposeScope();
         var shuffled = _body.forward(input);
-        return (shuffled + new PlainResize(PlainResizeMode.Nearest).Evaluate([input, shuffled], PlainWeights.None)).MoveToOuterDisposeScope();
+        return shuffled.Plus(new PlainResize(PlainResizeMode.Nearest).Evaluate([input, shuffled], PlainWeights.None)).MoveToOuterDisposeScope();
     }
 
     PlainValue IFoldable.Fold(GraphFolder folder, PlainValue input)

@@ -1,4 +1,6 @@
+using Microsoft.ML.Reparam.Torch;
 using Microsoft.ML.Reparam.Training.Checkpoints;
+using Microsoft.ML.Reparam.Training.Optimizers;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training;
@@ -11,7 +13,7 @@ namespace Microsoft.ML.Reparam.Training;
 internal sealed class EpochRunner : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _model;
-    private readonly optim.Optimizer _optimizer;
+    private readonly TrainingOptimizer _optimizer;
     private readonly CosineSchedule _schedule;
     private readonly BatchSource _train;
     private readonly TrainingSettings _settings;
@@ -23,7 +25,7 @@ internal sealed class EpochRunner : IDisposable
     private readonly int[] _order;
     private int _step;
 
-    public EpochRunner(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, CosineSchedule schedule, BatchSource train, TrainingSettings settings, ITrainingObjective objective, Device device)
+    public EpochRunner(nn.Module<Tensor, Tensor> model, TrainingOptimizer optimizer, CosineSchedule schedule, BatchSource train, TrainingSettings settings, ITrainingObjective objective, Device device)
     {
         _objective = objective;
         _model = model;
@@ -58,7 +60,7 @@ internal sealed class EpochRunner : IDisposable
             }
 
             using var scope = NewDisposeScope();
-            OptimizerFactory.SetLearningRate(_optimizer, _schedule.At(_step++));
+            _optimizer.LearningRate = _schedule.At(_step++);
             var count = Math.Min(_settings.BatchSize, _order.Length - start);
             var (images, targets) = _train.Batch(_order.AsSpan(start, count), _device);
             var (augmented, augmentedTargets) = _augmenter.Apply(images, targets, targetSet.Scale, targetSet.PadValue);
@@ -69,13 +71,13 @@ internal sealed class EpochRunner : IDisposable
             {
                 if (hook.RegularizationLoss(_model) is { } extra)
                 {
-                    loss = loss + extra;
+                    loss = loss.Plus(extra);
                 }
             }
 
-            _optimizer.zero_grad();
+            _optimizer.ZeroGrad();
             loss.backward();
-            _optimizer.step();
+            _optimizer.Step();
             var value = loss.item<float>();
             if (!float.IsFinite(value))
             {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Reparam.Tasks.Classification;
+using Microsoft.ML.Reparam.Torch;
 using Microsoft.ML.Reparam.Training.Checkpoints;
 using static TorchSharp.torch;
 
@@ -34,6 +35,7 @@ public static class TrainingLoop
         ArgumentNullException.ThrowIfNull(settings);
         rows ??= [.. Enumerable.Range(0, data.Count)];
         Validate(rows.Length, settings);
+        ConvolutionCheck.Ensure();
         var objective = settings.Objective ?? new ClassificationObjective(settings.LabelSmoothing);
         var device = TrainingDevice.Select(settings.GpuDeviceId, settings.FallbackToCpu);
         var (train, validation) = Split(data, rows, settings);
@@ -42,7 +44,7 @@ public static class TrainingLoop
         TrainingState? state = null;
         using var checkpointLock = plan?.Lock();
         model.to(device);
-        var optimizer = OptimizerFactory.Create(model, settings);
+        using var optimizer = OptimizerFactory.Create(model, settings);
         try
         {
             var stepsPerEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
@@ -99,7 +101,6 @@ public static class TrainingLoop
         finally
         {
             state?.Dispose();
-            OptimizerFactory.Release(optimizer);
             model.to(CPU);
             model.eval();
         }

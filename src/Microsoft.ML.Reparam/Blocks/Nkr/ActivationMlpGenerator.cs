@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -42,6 +43,6 @@ internal sealed class ActivationMlpGenerator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor kernel)
     {
         using var scope = NewDisposeScope();
-        return (kernel + (_residualScale * _second.forward(nn.functional.gelu(_first.forward(kernel))))).MoveToOuterDisposeScope();
+        return kernel.Plus(_second.forward(nn.functional.gelu(_first.forward(kernel))).Times(_residualScale)).MoveToOuterDisposeScope();
     }
 }

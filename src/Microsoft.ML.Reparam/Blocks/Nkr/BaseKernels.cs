@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Blocks.Online;
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -30,8 +31,8 @@ internal sealed class BaseKernels : KernelSource
     public override Tensor Kernel()
     {
         using var scope = NewDisposeScope();
-        var kernel = _dense + KernelAlgebra.PadToSize(_pointwise, Geometry.KernelSize);
-        return (_identity is null ? kernel : kernel + _identity).MoveToOuterDisposeScope();
+        var kernel = _dense.Plus(KernelAlgebra.PadToSize(_pointwise, Geometry.KernelSize));
+        return (_identity is null ? kernel : kernel.Plus(_identity)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

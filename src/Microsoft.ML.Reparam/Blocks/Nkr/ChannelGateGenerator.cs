@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ internal sealed class ChannelGateGenerator : nn.Module<Tensor, Tensor>
         var logits = Excite(kernel.mean([2L, 3L]));
         if (_maxPooling)
         {
-            logits = logits + Excite(kernel.amax([2L, 3L]));
+            logits = logits.Plus(Excite(kernel.amax([2L, 3L])));
         }
 
         return (kernel * GeneratorLayers.Gate(logits).unsqueeze(-1).unsqueeze(-1)).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -37,6 +38,6 @@ internal sealed class GatedFeedForwardGenerator : nn.Module<Tensor, Tensor>
         var tokens = kernel.flatten(1);
         var normed = _norm.forward(tokens);
         var update = _output.forward(nn.functional.gelu(_gate.forward(normed)) * _value.forward(normed));
-        return (tokens + (_residualScale * update)).reshape(kernel.shape).MoveToOuterDisposeScope();
+        return tokens.Plus(update.Times(_residualScale)).reshape(kernel.shape).MoveToOuterDisposeScope();
     }
 }

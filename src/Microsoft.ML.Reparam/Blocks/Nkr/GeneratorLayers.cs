@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -30,5 +31,5 @@ internal static class GeneratorLayers
     public static double ResidualScale(long uses) => 1 / Math.Sqrt(uses);
 
     /// <summary>Gates 2·sigmoid(s): 1 when s = 0, so a zero-initialised gate network starts as the identity.</summary>
-    public static Tensor Gate(Tensor logits) => sigmoid(logits) * 2;
+    public static Tensor Gate(Tensor logits) => sigmoid(logits).Times(2);
 }

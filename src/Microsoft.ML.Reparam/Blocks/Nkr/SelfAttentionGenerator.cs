@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,8 +39,8 @@ internal sealed class SelfAttentionGenerator : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var tokens = kernel.flatten(1);
-        var attention = nn.functional.softmax(_query.forward(tokens).matmul(_key.forward(tokens).t()) * _scale, 1);
+        var attention = nn.functional.softmax(_query.forward(tokens).matmul(_key.forward(tokens).t()).Times(_scale), 1);
         var update = attention.matmul(_valueUp.forward(_valueDown.forward(tokens)));
-        return (tokens + (_residualScale * update)).reshape(kernel.shape).MoveToOuterDisposeScope();
+        return tokens.Plus(update.Times(_residualScale)).reshape(kernel.shape).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ internal sealed class SplitAttentionGenerator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor kernel)
     {
         using var scope = NewDisposeScope();
-        var splits = kernel.unsqueeze(0) + _offsets; // [N, O, I, K, K]
+        var splits = kernel.unsqueeze(0).Plus(_offsets); // [N, O, I, K, K]
         var pooled = splits.sum(dim: 0).mean([2L, 3L]); // [O, I]
         var logits = _splitLogits.forward(nn.functional.relu(_hidden.forward(pooled))).reshape(kernel.shape[0], Splits, kernel.shape[1]);
         var weights = nn.functional.softmax(logits, 1).permute(1, 0, 2).unsqueeze(-1).unsqueeze(-1); // [N, O, I, 1, 1]

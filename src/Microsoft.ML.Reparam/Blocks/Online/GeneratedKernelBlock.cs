@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Blocks.Online;
@@ -12,7 +11,7 @@ internal sealed class GeneratedKernelBlock : nn.Module<Tensor, Tensor>, IReparam
 {
     private readonly KernelSource _source;
     private readonly nn.Module<Tensor, Tensor>? _generator;
-    private readonly BatchNorm2d _norm;
+    private readonly BatchNormalization _norm;
 
     /// <summary>Initializes a new instance of the <see cref="GeneratedKernelBlock"/> class.</summary>
     /// <param name="source">The kernel's parameters.</param>
@@ -23,7 +22,7 @@ internal sealed class GeneratedKernelBlock : nn.Module<Tensor, Tensor>, IReparam
         ArgumentNullException.ThrowIfNull(source);
         _source = source;
         _generator = generator;
-        _norm = nn.BatchNorm2d(source.Geometry.OutChannels);
+        _norm = new BatchNormalization(source.Geometry.OutChannels);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -50,12 +51,12 @@ internal sealed class OrepaKernel : KernelSource
     {
         using var scope = NewDisposeScope();
         var (k, g) = (Geometry.KernelSize, Geometry.Groups);
-        var average = _averagePointwise / (k * k) * ones(1, 1, k, k, dtype: _origin.dtype, device: _origin.device);
+        var average = _averagePointwise.DividedBy(k * k) * ones(1, 1, k, k, dtype: _origin.dtype, device: _origin.device);
         var prior = _priorPointwise * _prior.unsqueeze(1);
-        var (sequential, _) = KernelAlgebra.ComposeSequential((_sequentialFirst + _identity, null), (_sequentialSecond, null), g);
+        var (sequential, _) = KernelAlgebra.ComposeSequential((_sequentialFirst.Plus(_identity), null), (_sequentialSecond, null), g);
         var pointwise = KernelAlgebra.PadToSize(_pointwise, k);
         Tensor[] branches = [_origin, average.expand_as(_origin), prior, sequential, pointwise, Separable()];
-        var kernel = branches.Select((branch, b) => branch * _scales[b].reshape(-1, 1, 1, 1)).Aggregate((sum, next) => sum + next);
+        var kernel = branches.Select((branch, b) => branch * _scales[b].reshape(-1, 1, 1, 1)).Aggregate((sum, next) => sum.Plus(next));
         return kernel.MoveToOuterDisposeScope();
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Onnx;
+using Microsoft.ML.Reparam.Torch;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Plain;
@@ -13,7 +14,7 @@ public sealed record PlainAdd : PlainOp
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) =>
         inputs[0] == inputs[1] ? inputs[0] : throw new ArgumentException($"{nameof(PlainAdd)} takes two values of one shape; got {inputs[0]} and {inputs[1]}.");
 
-    internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) => inputs[0] + inputs[1];
+    internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) => inputs[0].Plus(inputs[1]);
 
     internal override string Emit(OnnxGraphBuilder onnx, IReadOnlyList<string> inputs) => onnx.Node("Add", [inputs[0], inputs[1]]);
 }

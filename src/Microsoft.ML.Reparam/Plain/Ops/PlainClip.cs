@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Onnx;
+using Microsoft.ML.Reparam.Torch;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Plain;
@@ -13,7 +14,7 @@ public sealed record PlainClip(float Min, float Max) : PlainOp
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) =>
         Min <= Max ? inputs[0] : throw new ArgumentException($"{nameof(PlainClip)} needs Min ≤ Max; got {Min} and {Max}.");
 
-    internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) => inputs[0].clamp(Min, Max);
+    internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) => inputs[0].Clamped(Min, Max);
 
     // Since opset 11 the bounds are optional inputs, not attributes: float scalars (rank 0) of the input's type.
     internal override string Emit(OnnxGraphBuilder onnx, IReadOnlyList<string> inputs) =>

@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Onnx;
+using Microsoft.ML.Reparam.Torch;
 using static Microsoft.ML.Reparam.Onnx.OnnxGraphBuilder;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed record PlainLeakyRelu(float NegativeSlope) : PlainOp
 
     internal override PlainShape OutputShape(IReadOnlyList<PlainShape> inputs) => inputs[0];
 
-    internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) => nn.functional.leaky_relu(inputs[0], NegativeSlope);
+    internal override Tensor Evaluate(IReadOnlyList<Tensor> inputs, PlainWeights weights) => inputs[0].LeakyRelu(NegativeSlope);
 
     internal override string Emit(OnnxGraphBuilder onnx, IReadOnlyList<string> inputs) => onnx.Node("LeakyRelu", [inputs[0]], Float("alpha", NegativeSlope));
 }

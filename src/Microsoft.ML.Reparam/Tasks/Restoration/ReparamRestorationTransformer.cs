@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Onnx;
 using Microsoft.ML.Reparam.Tasks.Restoration;
+using Microsoft.ML.Reparam.Torch;
 using TorchSharp;
 
 namespace Microsoft.ML.Reparam;
@@ -106,7 +107,7 @@ public sealed class ReparamRestorationTransformer : ReparamTransformer
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
             network.eval();
-            return network.forward(torch.tensor(planar).reshape(1, 3, height, width)).clamp(0, 1).data<float>().ToArray();
+            return network.forward(torch.tensor(planar).reshape(1, 3, height, width)).Clamped(0, 1).data<float>().ToArray();
         }
 
         return RestorationEvaluation.Measure(Run, RestorationPatches.ReadImages(data, ImageColumnName, "evaluation data"), ProtocolAt(noiseLevel), seed, ImageColumnName);

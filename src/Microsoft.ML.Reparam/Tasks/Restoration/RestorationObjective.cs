@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Torch;
 using Microsoft.ML.Reparam.Training;
 using static TorchSharp.torch;
 
@@ -24,21 +25,21 @@ internal sealed class RestorationObjective(RestorationColor color, RestorationLo
 
         var count = images.shape[0];
         var sigma = level.Min == level.Max
-            ? full([count, 1, 1, 1], level.Min / 255f, device: images.device)
-            : (rand([count, 1, 1, 1], generator: generator, device: images.device) * (level.Max - level.Min) + level.Min) / 255f;
+            ? HeldArithmetic.Full([count, 1, 1, 1], level.Min / 255f, ScalarType.Float32, images.device)
+            : rand([count, 1, 1, 1], generator: generator, device: images.device).Times(level.Max - level.Min).Plus(level.Min).DividedBy(255f);
         var noise = color switch
         {
             RestorationColor.Rgb => randn(images.shape, generator: generator, device: images.device),
             RestorationColor.Gray => randn([count, 1, images.shape[2], images.shape[3]], generator: generator, device: images.device),
-            _ => randn([count, 1, images.shape[2], images.shape[3]], generator: generator, device: images.device) * (1 / ColorOps.LumaWeights.Sum()),
+            _ => randn([count, 1, images.shape[2], images.shape[3]], generator: generator, device: images.device).Times(1 / ColorOps.LumaWeights.Sum()),
         };
-        return (images + (noise * sigma), targets);
+        return (images.Plus(noise * sigma), targets);
     }
 
     public Tensor Loss(Tensor output, Tensor target)
     {
         var difference = Signal(output) - Signal(target);
-        return loss == RestorationLoss.L1 ? difference.abs().mean() : difference.square().mean();
+        return loss == RestorationLoss.L1 ? difference.abs().mean() : difference.Squared().mean();
     }
 
     public IMetricAccumulator NewMetric() => new PsnrMean(this);
@@ -61,7 +62,7 @@ internal sealed class RestorationObjective(RestorationColor color, RestorationLo
         public void Add(Tensor output, Tensor target)
         {
             using var scope = NewDisposeScope();
-            var mse = (objective.Signal(output) - objective.Signal(target)).square().flatten(1).mean([1]).to(float64).cpu().data<double>().ToArray();
+            var mse = (objective.Signal(output) - objective.Signal(target)).Squared().flatten(1).mean([1]).to(float64).cpu().data<double>().ToArray();
             foreach (var error in mse)
             {
                 _sum += error == 0 ? 100 : 10 * Math.Log10(1 / error); // 100 dB stands for identical images

@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Data;
+using Microsoft.ML.Reparam.Torch;
 using Microsoft.ML.Reparam.Training;
 using static TorchSharp.torch;
 
@@ -22,11 +23,11 @@ internal sealed class SegmentationObjective(int classCount, float[]? classWeight
     {
         var weights = classWeights is null ? null : tensor(classWeights, device: output.device);
         var sum = nn.functional.cross_entropy(output, target, weights, ignore_index: MaskTargets.Ignore, reduction: nn.Reduction.Sum);
-        var counted = target.ne(MaskTargets.Ignore);
+        var counted = target.NotEqualTo(MaskTargets.Ignore);
         var total = weights is null
             ? counted.sum().to(output.dtype)
-            : weights.index_select(0, target.masked_fill(counted.logical_not(), 0).flatten()).masked_select(counted.flatten()).sum();
-        return sum / total.clamp_min(1e-12);
+            : weights.index_select(0, target.Filled(counted.logical_not(), 0).flatten()).masked_select(counted.flatten()).sum();
+        return sum / total.AtLeast(1e-12);
     }
 
     public IMetricAccumulator NewMetric() => new Confusion(classCount);
@@ -44,8 +45,8 @@ internal sealed class SegmentationObjective(int classCount, float[]? classWeight
         {
             using var scope = NewDisposeScope();
             var truth = target.flatten();
-            var kept = truth.ne(MaskTargets.Ignore);
-            var pairs = (truth.masked_select(kept) * classes) + output.argmax(1).flatten().masked_select(kept);
+            var kept = truth.NotEqualTo(MaskTargets.Ignore);
+            var pairs = truth.masked_select(kept).Times(classes).Plus(output.argmax(1).flatten().masked_select(kept));
             var counts = pairs.bincount(null, classes * classes).cpu().data<long>().ToArray();
             for (var i = 0; i < _confusion.Length; i++)
             {

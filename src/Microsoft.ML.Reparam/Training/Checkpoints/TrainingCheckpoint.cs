@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.ML.Reparam.Training.Optimizers;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Training.Checkpoints;
@@ -9,7 +10,7 @@ namespace Microsoft.ML.Reparam.Training.Checkpoints;
 /// </summary>
 internal static class TrainingCheckpoint
 {
-    public static void Save(CheckpointPlan plan, TrainingState state, nn.Module model, optim.Optimizer optimizer, EpochRunner runner, IReadOnlyList<ITrainingHook> hooks, double seconds)
+    public static void Save(CheckpointPlan plan, TrainingState state, nn.Module model, TrainingOptimizer optimizer, EpochRunner runner, IReadOnlyList<ITrainingHook> hooks, double seconds)
     {
         var writer = new CheckpointWriter();
         foreach (var (key, value) in plan.Run)
@@ -28,7 +29,7 @@ internal static class TrainingCheckpoint
         }
 
         state.Best?.Write(writer, "best");
-        OptimizerCheckpoint.Write(writer, optimizer);
+        optimizer.Write(writer);
         runner.Write(writer);
         foreach (var (hook, index) in hooks.Select((hook, index) => (hook, index)))
         {
@@ -52,7 +53,7 @@ internal static class TrainingCheckpoint
     /// state, or returns null when there is no checkpoint yet. A checkpoint of another run is refused, naming every
     /// setting that differs.
     /// </summary>
-    public static TrainingState? TryResume(CheckpointPlan plan, int epochs, nn.Module model, optim.Optimizer optimizer, EpochRunner runner, IReadOnlyList<ITrainingHook> hooks)
+    public static TrainingState? TryResume(CheckpointPlan plan, int epochs, nn.Module model, TrainingOptimizer optimizer, EpochRunner runner, IReadOnlyList<ITrainingHook> hooks)
     {
         if (!File.Exists(plan.FilePath))
         {
@@ -89,7 +90,7 @@ internal static class TrainingCheckpoint
             }
 
             state.Best = reader.Names.Any(name => name.StartsWith("best/", StringComparison.Ordinal)) ? ModelStateSnapshot.Read(reader, "best", model) : null;
-            OptimizerCheckpoint.Restore(reader, optimizer);
+            optimizer.Restore(reader);
             runner.Restore(reader, state.Epoch);
             foreach (var (hook, index) in hooks.Select((hook, index) => (hook, index)))
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.ML.Reparam.Torch;
 using Microsoft.ML.Reparam.Training.Checkpoints;
 using static TorchSharp.torch;
 
@@ -100,7 +101,7 @@ internal sealed class KernelReactivation : ITrainingHook, ICheckpointedHook
             var norm = values[k.Layer][k.Filter][k.Kernel];
             if (norm > 0)
             {
-                weights[k.Layer][k.Filter, k.Kernel].mul_(values[k.Layer][k.Filter].Max() / norm);
+                weights[k.Layer][k.Filter, k.Kernel].TimesInPlace(values[k.Layer][k.Filter].Max() / norm);
                 rescaled++;
             }
         }

@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Reparam.Torch;
+
+/// <summary>
+/// Checks once per process that libtorch's float32 convolution is right on this CPU, and turns off its oneDNN
+/// (MKL-DNN) path when it is not. On an AMD family-26 (Zen 5) CPU the oneDNN 3 kernels bundled with libtorch 2.10
+/// return wrong values — errors of 10 or more, sometimes NaN — for some channel counts (24 with AVX-512 kernels, 12
+/// with AVX2 ones; SSE 4.1 kernels and the non-oneDNN path are right), which made fits diverge at random
+/// (docs/training.md, "Wrong convolutions"). The check compares convolutions of several channel counts with the same
+/// product computed as unfold and matrix product (libtorch's own non-oneDNN method) and raises if even the fallback
+/// disagrees.
+/// </summary>
+internal static class ConvolutionCheck
+{
+    private const string LibTorch = "libtorch_cpu";
+    private static readonly Lazy<ConvolutionCheckResult> Once = new(Run, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Gets what the check found: the worst error with oneDNN, and whether oneDNN was turned off.</summary>
+    public static ConvolutionCheckResult Result => Once.Value;
+
+    /// <summary>Runs the check if it has not run in this process.</summary>
+    public static void Ensure() => _ = Once.Value;
+
+    private static ConvolutionCheckResult Run()
+    {
+        var withOneDnn = WorstRelativeError();
+        if (withOneDnn <= Tolerance)
+        {
+            return new ConvolutionCheckResult(withOneDnn, OneDnnDisabled: false);
+        }
+
+        SetOneDnn(false);
+        var without = WorstRelativeError();
+        if (without > Tolerance)
+        {
+            throw new InvalidOperationException($"libtorch's float32 convolution gives wrong values on this CPU ({Describe(withOneDnn)} with oneDNN, {Describe(without)} without it); training would be meaningless. Report the CPU model and the TorchSharp version.");
+        }
+
+        return new ConvolutionCheckResult(withOneDnn, OneDnnDisabled: true);
+    }
+
+    private const double Tolerance = 1e-3;
+
+    private static string Describe(double error) => double.IsNaN(error) ? "NaN" : $"relative error {error:G3}";
+
+    /// <summary>The largest relative error of 3×3 and 1×1 convolutions over channel counts that select different kernels.</summary>
+    private static double WorstRelativeError()
+    {
+        var worst = 0.0;
+        using var noGrad = no_grad();
+        using var generator = new Generator(7);
+        foreach (var channels in new[] { 3, 8, 12, 16, 24, 32, 48, 64 })
+        {
+            foreach (var size in new[] { 1, 3 })
+            {
+                using var scope = NewDisposeScope();
+                var input = randn([2, channels, 7, 7], generator: generator);
+                var weight = randn([channels, channels, size, size], generator: generator);
+                var actual = nn.functional.conv2d(input, weight, padding: [size / 2, size / 2]);
+                var columns = nn.functional.unfold(input, size, padding: size / 2); // [2, C·k², 49]
+                var expected = weight.reshape(channels, -1).matmul(columns).reshape(actual.shape);
+                var error = ((actual - expected).abs().max() / expected.abs().max()).item<float>();
+                worst = float.IsNaN(error) ? double.NaN : Math.Max(worst, error);
+                if (double.IsNaN(worst))
+                {
+                    return worst;
+                }
+            }
+        }
+
+        return worst;
+    }
+
+    private static void SetOneDnn(bool enabled) => SetUserEnabledMkldnn(GlobalContext(), enabled);
+
+    // at::globalContext() and at::Context::setUserEnabledMkldnn(bool), what PyTorch's torch.backends.mkldnn.enabled
+    // sets; TorchSharp 0.107 does not expose it.
+    [DllImport(LibTorch, EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr GlobalContext();
+
+    [DllImport(LibTorch, EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+}
+
+/// <summary>What <see cref="ConvolutionCheck"/> found.</summary>
+/// <param name="OneDnnError">The worst relative error of the convolutions with oneDNN (NaN if one was NaN).</param>
+/// <param name="OneDnnDisabled">Whether oneDNN was turned off for this process because of it.</param>
+internal sealed record ConvolutionCheckResult(double OneDnnError, bool OneDnnDisabled);
