@@ -38,7 +38,7 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         Console.WriteLine($"concurrency: {concurrency}");
         var memory = Memory(epochs: quick ? 30 : 100);
         Console.WriteLine($"memory: {memory}");
-        var (gcStress, stressFits) = GcStress(fits: quick ? 20 : 200);
+        var (gcStress, stressFits) = GcStress(quick);
         Console.WriteLine($"gc stress: {gcStress}");
         var minutes = watch.Elapsed.TotalMinutes;
         var json = new { badInputs = badInputs.Summary, resume, isolation, concurrency, memory, gcStress, minutes };
@@ -86,13 +86,17 @@ internal sealed class RobustnessSuite : IBenchmarkSuite
         return new IsolationResult(identical, canceled && epochs.SequenceEqual([1]), afterCompleted - start, LiveTensors.Count() - afterCompleted);
     }
 
-    /// <summary>The fit-level stress with the settings of the committed before-the-fix measurement, beside its figures.</summary>
-    private static (GcStressResult Summary, GcStressFits Now) GcStress(int fits)
+    /// <summary>
+    /// The fit-level stress with the settings of the committed before-the-fix measurement, beside its figures: ten times
+    /// as many fits as failed then, and at least 200 (issue #25); 20 with <c>--quick</c>.
+    /// </summary>
+    private static (GcStressResult Summary, GcStressFits Now) GcStress(bool quick)
     {
         var path = Path.Combine(RepositoryOutput.Root, BeforeFix);
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         var before = document.RootElement.GetProperty("fits").Deserialize<GcStressFits>(BenchmarkRunner.JsonOptions)
             ?? throw new InvalidOperationException($"{path} has no fit figures.");
+        var fits = quick ? 20 : Math.Max(200, 10 * before.Failures);
         var now = FitStress.Run(new FitStressSettings(fits, before.Epochs, before.Collectors, before.Gen0Size, before.Seeds));
         return (new GcStressResult(now.Fits, now.Failures, before.Fits, before.Failures), now);
     }

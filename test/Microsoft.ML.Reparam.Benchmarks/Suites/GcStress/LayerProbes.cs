@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Reparam.Benchmarks.Measurement;
+using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Torch;
+using Microsoft.ML.Reparam.Training.Optimizers;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Reparam.Benchmarks.Suites.GcStress;
@@ -14,14 +17,19 @@ internal static class LayerProbes
 {
     public const string ChildCommand = "gc-stress-probe";
 
-    /// <summary>Gets the probes, in the order they run. TorchSharp's own calls that convert a number to a <c>Scalar</c> come first.</summary>
+    /// <summary>Gets the probes, in the order they run. TorchSharp's own calls that convert a number to a <c>Scalar</c> come first, then the library's replacements of them (docs/training.md, "Native calls").</summary>
     public static IReadOnlyList<LayerProbe> All { get; } =
     [
         new("TorchSharp BatchNorm2d.forward (train)", () => new TrainingForwardSubject(nn.BatchNorm2d(4), [8, 4, 6, 6])),
         new("TorchSharp Tensor + Tensor", () => new ElementwiseSubject((a, b) => a + b)),
         new("TorchSharp Tensor * double", () => new ElementwiseSubject((a, _) => a * 1.7)),
-        new("TorchSharp optim.SGD(momentum 0.9, weight_decay 1e-4).step()", () => new OptimizerSubject(p => optim.SGD(p, 0.01, momentum: 0.9, weight_decay: 1e-4))),
-        new("TorchSharp optim.AdamW(weight_decay 0.01).step()", () => new OptimizerSubject(p => optim.AdamW(p, 1e-3, weight_decay: 0.01))),
+        new("TorchSharp optim.SGD(momentum 0.9, weight_decay 1e-4).step()", () => OptimizerSubject.OfTorchSharp(p => optim.SGD(p, 0.01, momentum: 0.9, weight_decay: 1e-4))),
+        new("TorchSharp optim.AdamW(weight_decay 0.01).step()", () => OptimizerSubject.OfTorchSharp(p => optim.AdamW(p, 1e-3, weight_decay: 0.01))),
+        new("Library BatchNormalization.forward (train)", () => new TrainingForwardSubject(new BatchNormalization(4), [8, 4, 6, 6])),
+        new("Library Tensor.Plus(Tensor)", () => new ElementwiseSubject((a, b) => a.Plus(b))),
+        new("Library Tensor.Times(double)", () => new ElementwiseSubject((a, _) => a.Times(1.7))),
+        new("Library SgdMomentumOptimizer(momentum 0.9, weight_decay 1e-4).Step()", () => OptimizerSubject.OfLibrary(groups => new SgdMomentumOptimizer(groups, 0.01, 0.9), 1e-4)),
+        new("Library AdamWOptimizer(weight_decay 0.01).Step()", () => OptimizerSubject.OfLibrary(groups => new AdamWOptimizer(groups, 1e-3, beta1: 0.9), 0.01)),
     ];
 
     /// <summary>Runs every probe for <paramref name="calls"/> calls (rounded up to whole windows).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.Reparam.Training.Optimizers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -87,9 +88,10 @@ internal sealed class ElementwiseSubject : IProbeSubject
 internal sealed class OptimizerSubject : IProbeSubject
 {
     private readonly Parameter[] _parameters;
-    private readonly optim.Optimizer _optimizer;
+    private readonly IDisposable _optimizer;
+    private readonly Action _step;
 
-    public OptimizerSubject(Func<IEnumerable<Parameter>, optim.Optimizer> create)
+    private OptimizerSubject(Func<Parameter[], (IDisposable Optimizer, Action Step)> create)
     {
         long[][] shapes = [[16, 8], [16], [4, 4, 3, 3]];
         _parameters = [.. shapes.Select(shape => nn.Parameter(ProbeTensors.Fixed(shape)))];
@@ -99,13 +101,21 @@ internal sealed class OptimizerSubject : IProbeSubject
             parameter.grad = gradient;
         }
 
-        _optimizer = create(_parameters);
+        (_optimizer, _step) = create(_parameters);
     }
+
+    /// <summary>A subject stepping one of TorchSharp's optimizers.</summary>
+    public static OptimizerSubject OfTorchSharp(Func<IEnumerable<Parameter>, optim.Optimizer> create) =>
+        new(parameters => create(parameters) is var optimizer ? (optimizer, () => optimizer.step()) : default);
+
+    /// <summary>A subject stepping one of the library's optimizers, its matrices decayed by <paramref name="weightDecay"/>.</summary>
+    public static OptimizerSubject OfLibrary(Func<IReadOnlyList<ParameterGroup>, TrainingOptimizer> create, double weightDecay) =>
+        new(parameters => create([new([.. parameters.Where(p => p.dim() >= 2)], weightDecay), new([.. parameters.Where(p => p.dim() < 2)], 0)]) is var optimizer ? (optimizer, optimizer.Step) : default);
 
     public bool Call()
     {
         using var scope = NewDisposeScope();
-        _optimizer.step();
+        _step();
         return true;
     }
 
