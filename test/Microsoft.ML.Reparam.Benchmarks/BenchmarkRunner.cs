@@ -8,7 +8,7 @@ namespace Microsoft.ML.Reparam.Benchmarks;
 
 internal static class BenchmarkRunner
 {
-    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite(), new NkrStudySuite(), new ReactivationStudySuite(), new DiffStrideStudySuite(), new SegStudySuite(), new SrStudySuite(), new DenoiseStudySuite(), new SrLongSuite(), new DenoiseLongSuite(), new RobustnessSuite(), new ServiceSuite(), new Int8StudySuite(), new LongStudySuite(), new FmnistBestSuite(), new GcStressSuite()];
+    private static readonly IBenchmarkSuite[] Suites = [new FoldSuite(), new TrainCostSuite(), new NkrStudySuite(), new ReactivationStudySuite(), new DiffStrideStudySuite(), new SegStudySuite(), new SrStudySuite(), new DenoiseStudySuite(), new SrLongSuite(), new DenoiseLongSuite(), new RobustnessSuite(), new ServiceSuite(), new Int8StudySuite(), new LongStudySuite(), new FmnistBestSuite(), new ConvCheckSuite(), new GcStressSuite()];
 
     public static IEnumerable<string> SuiteNames => Suites.Select(suite => suite.Name);
 

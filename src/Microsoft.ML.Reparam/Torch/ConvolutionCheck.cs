@@ -15,6 +15,7 @@ namespace Microsoft.ML.Reparam.Torch;
 internal static class ConvolutionCheck
 {
     private const string LibTorch = "libtorch_cpu";
+    private const double Tolerance = 1e-3;
     private static readonly Lazy<ConvolutionCheckResult> Once = new(Run, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Gets what the check found: the worst error with oneDNN, and whether oneDNN was turned off.</summary>
@@ -41,42 +42,58 @@ internal static class ConvolutionCheck
         return new ConvolutionCheckResult(withOneDnn, OneDnnDisabled: true);
     }
 
-    private const double Tolerance = 1e-3;
-
     private static string Describe(double error) => double.IsNaN(error) ? "NaN" : $"relative error {error:G3}";
 
     /// <summary>The largest relative error of 3×3 and 1×1 convolutions over channel counts that select different kernels.</summary>
     private static double WorstRelativeError()
     {
         var worst = 0.0;
-        using var noGrad = no_grad();
-        using var generator = new Generator(7);
-        foreach (var channels in new[] { 3, 8, 12, 16, 24, 32, 48, 64 })
+        foreach (var channels in CheckedChannels)
         {
-            foreach (var size in new[] { 1, 3 })
+            var error = RelativeError(channels);
+            worst = double.IsNaN(error) ? double.NaN : Math.Max(worst, error);
+            if (double.IsNaN(worst))
             {
-                using var scope = NewDisposeScope();
-                var input = randn([2, channels, 7, 7], generator: generator);
-                var weight = randn([channels, channels, size, size], generator: generator);
-                var actual = nn.functional.conv2d(input, weight, padding: [size / 2, size / 2]);
-                var columns = nn.functional.unfold(input, size, padding: size / 2); // [2, C·k², 49]
-                var expected = weight.reshape(channels, -1).matmul(columns).reshape(actual.shape);
-                var error = ((actual - expected).abs().max() / expected.abs().max()).item<float>();
-                worst = float.IsNaN(error) ? double.NaN : Math.Max(worst, error);
-                if (double.IsNaN(worst))
-                {
-                    return worst;
-                }
+                return worst;
             }
         }
 
         return worst;
     }
 
-    private static void SetOneDnn(bool enabled) => SetUserEnabledMkldnn(GlobalContext(), enabled);
+    /// <summary>Gets the channel counts the check convolves (C → C).</summary>
+    internal static IReadOnlyList<int> CheckedChannels { get; } = [3, 8, 12, 16, 24, 32, 48, 64];
 
-    // at::globalContext() and at::Context::setUserEnabledMkldnn(bool), what PyTorch's torch.backends.mkldnn.enabled
-    // sets; TorchSharp 0.107 does not expose it.
+    /// <summary>
+    /// The relative error (max |conv − reference| / max |reference|, NaN if any value is NaN) of float32 3×3 and 1×1
+    /// convolutions of <paramref name="channels"/> → <paramref name="channels"/> channels on a seeded [2, C, 7, 7] input,
+    /// against unfold and matrix product.
+    /// </summary>
+    internal static double RelativeError(int channels)
+    {
+        var worst = 0.0;
+        using var noGrad = no_grad();
+        using var generator = new Generator((ulong)channels);
+        foreach (var size in new[] { 1, 3 })
+        {
+            using var scope = NewDisposeScope();
+            var input = randn([2, channels, 7, 7], generator: generator);
+            var weight = randn([channels, channels, size, size], generator: generator);
+            var actual = nn.functional.conv2d(input, weight, padding: [size / 2, size / 2]);
+            var columns = nn.functional.unfold(input, size, padding: size / 2); // [2, C·k², 49]
+            var expected = weight.reshape(channels, -1).matmul(columns).reshape(actual.shape);
+            var error = ((actual - expected).abs().max() / expected.abs().max()).item<float>();
+            worst = float.IsNaN(error) ? double.NaN : Math.Max(worst, error);
+        }
+
+        return worst;
+    }
+
+    /// <summary>Turns libtorch's oneDNN path on or off for the process (what PyTorch's <c>torch.backends.mkldnn.enabled</c> sets).</summary>
+    internal static void SetOneDnn(bool enabled) => SetUserEnabledMkldnn(GlobalContext(), enabled);
+
+    // at::globalContext() and at::Context::setUserEnabledMkldnn(bool), exported by libtorch; TorchSharp 0.107 does not
+    // expose them.
     [DllImport(LibTorch, EntryPoint = "_ZN2at13globalContextEv")]
     private static extern IntPtr GlobalContext();
 

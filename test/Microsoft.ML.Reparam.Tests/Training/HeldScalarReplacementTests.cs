@@ -1,4 +1,5 @@
 using Microsoft.ML.Reparam.Blocks;
+using Microsoft.ML.Reparam.Torch;
 using Microsoft.ML.Reparam.Training.Checkpoints;
 using Microsoft.ML.Reparam.Training.Optimizers;
 using TorchSharp.Modules;
@@ -53,6 +54,66 @@ public sealed class HeldScalarReplacementTests
         Assert.AreEqual(5L, ours.BatchesTracked.item<long>());
         Assert.AreEqual(theirs.num_batches_tracked!.item<long>(), ours.BatchesTracked.item<long>());
         CollectionAssert.AreEqual(theirs.state_dict().Keys.ToList(), ours.state_dict().Keys.ToList(), "checkpoints name the same entries");
+    }
+
+    [TestMethod]
+    public void ParametricReluMatchesTorchSharpsPrelu()
+    {
+        using var scope = NewDisposeScope();
+        using var ours = new ParametricRelu(3);
+        using var theirs = nn.PReLU(3);
+        var input = randn(2, 3, 4, 4);
+        var (mine, reference) = (input.detach().requires_grad_(), input.detach().requires_grad_());
+        var output = ours.forward(mine);
+        var expected = theirs.forward(reference);
+        (output * input).sum().backward();
+        (expected * input).sum().backward();
+
+        AssertClose(output, expected, "output");
+        AssertClose(mine.grad!, reference.grad!, "input gradient");
+        AssertClose(ours.Weight.grad!, theirs.weight.grad!, "slope gradient");
+        CollectionAssert.AreEqual(theirs.state_dict().Keys.ToList(), ours.state_dict().Keys.ToList());
+    }
+
+    /// <summary>Each held operation runs the operation TorchSharp's operator runs: bit for bit, same element type.</summary>
+    [TestMethod]
+    public void HeldArithmeticEqualsTorchSharpsOperators()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(4, 5);
+        var y = randn(4, 5);
+        var counts = randint(10, [4, 5], dtype: int64);
+        (Tensor Held, Tensor Operator)[] pairs =
+        [
+            (x.Plus(y), x + y),
+            (x.Plus(0.1f), x + 0.1f),
+            (x.Times(1e-3f), x * 1e-3f),
+            (x.Times(2), x * 2),
+            (x.DividedBy(255f), x / 255f),
+            (x.Clamped(-0.5, 0.5), x.clamp(-0.5, 0.5)),
+            (x.AtLeast(1e-12), x.clamp_min(1e-12)),
+            (x.Squared(), x.square()),
+            (x.LeakyRelu(0.2), nn.functional.leaky_relu(x, 0.2)),
+            (counts.Times(7).Plus(1), (counts * 7) + 1),
+            (counts.NotEqualTo(3), counts.ne(3)),
+            (counts.Filled(counts.eq(2), 0), counts.masked_fill(counts.eq(2), 0)),
+            (HeldArithmetic.Full([2, 3], 0.25, ScalarType.Float32), full([2, 3], 0.25f)),
+        ];
+        foreach (var (index, (held, expected)) in pairs.Index())
+        {
+            Assert.AreEqual(expected.dtype, held.dtype, $"pair {index}");
+            Assert.IsTrue(held.eq(expected).all().item<bool>(), $"pair {index}");
+        }
+
+        var sum = x.clone();
+        sum.PlusInPlace(y);
+        Assert.IsTrue(sum.eq(x + y).all().item<bool>());
+        var scaled = x.clone();
+        scaled.TimesInPlace(0.3);
+        Assert.IsTrue(scaled.eq(x * 0.3).all().item<bool>());
+        var clamped = x.clone();
+        clamped.ClampInPlace(0, 1);
+        Assert.IsTrue(clamped.eq(x.clamp(0, 1)).all().item<bool>());
     }
 
     [TestMethod]
