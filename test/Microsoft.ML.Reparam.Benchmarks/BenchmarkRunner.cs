@@ -55,7 +55,17 @@ internal static class BenchmarkRunner
             return 2;
         }
 
-        var result = suite.Run(arguments);
+        SuiteResult result;
+        try
+        {
+            result = suite.Run(arguments);
+        }
+        catch (ArgumentException exception)
+        {
+            // A missing data folder or a bad option: its message, not a stack trace.
+            Console.Error.WriteLine(exception.Message);
+            return 2;
+        }
         Write(arguments, result);
         return 0;
     }

@@ -35,7 +35,6 @@ public static class TrainingLoop
         ArgumentNullException.ThrowIfNull(settings);
         rows ??= [.. Enumerable.Range(0, data.Count)];
         Validate(rows.Length, settings);
-        ConvolutionCheck.Ensure();
         var objective = settings.Objective ?? new ClassificationObjective(settings.LabelSmoothing);
         var device = TrainingDevice.Select(settings.GpuDeviceId, settings.FallbackToCpu);
         var (train, validation) = Split(data, rows, settings);
@@ -44,6 +43,7 @@ public static class TrainingLoop
         TrainingState? state = null;
         using var checkpointLock = plan?.Lock();
         model.to(device);
+        CheckConvolutions(model, train, settings.BatchSize, objective, device);
         using var optimizer = OptimizerFactory.Create(model, settings);
         try
         {
@@ -104,6 +104,20 @@ public static class TrainingLoop
             model.to(CPU);
             model.eval();
         }
+    }
+
+    /// <summary>
+    /// Checks libtorch's convolutions on this model and its first training batch, and turns oneDNN off if it gets them
+    /// wrong (docs/training.md, "Wrong convolutions"). The objective prepares the batch with a generator of its own, so
+    /// the fit's generators are untouched.
+    /// </summary>
+    private static void CheckConvolutions(nn.Module<Tensor, Tensor> model, BatchSource train, int batchSize, ITrainingObjective objective, Device device)
+    {
+        using var scope = NewDisposeScope();
+        int[] first = [.. Enumerable.Range(0, Math.Min(batchSize, train.Count))];
+        var (images, targets) = train.Batch(first, device);
+        using var generator = new Generator(0, device);
+        ConvolutionCheck.EnsureFor(model, objective.Prepare(images, targets, generator).Input);
     }
 
     /// <summary>
