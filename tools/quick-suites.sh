@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark suite's --quick mode ROUNDS times back to back (issue #25: no native failure in any of them) and
 # writes OUT/quick-suites.md: one row per run with its exit code, seconds and any native error in its output.
-# Usage: tools/quick-suites.sh ROUNDS OUT [DATA]   (DATA: the shared data folder, default ../shared/data)
+# Usage: tools/quick-suites.sh ROUNDS OUT [DATA [SUITE...]]   (DATA: the shared data folder, default ../shared/data;
+# SUITE...: only these suites). long-study and fmnist-best need the Debian package dataset-fashion-mnist.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:?rounds}; out=$(realpath -m "${2:?output folder}"); data=$(realpath -m "${3:-../shared/data}")
@@ -13,11 +14,16 @@ suites=(
   "denoise-study --data $data/denoising" "sr-long --data $data/super-resolution" "denoise-long --data $data/denoising"
   "robustness" "service" "int8-study --sr-data $data/super-resolution" "long-study" "fmnist-best" "gc-stress" "conv-check"
 )
+if [ $# -gt 3 ]; then
+  only=" ${*:4} "; kept=()
+  for suite in "${suites[@]}"; do [[ "$only" == *" ${suite%% *} "* ]] && kept+=("$suite"); done
+  suites=("${kept[@]}")
+fi
 summary="$out/quick-suites.md"
 {
   echo "# Every suite's --quick mode, $rounds times back to back"
   echo
-  echo "Command: \`tools/quick-suites.sh $rounds OUT\`. Started $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) cores, CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)."
+  echo "Command: \`tools/quick-suites.sh $*\`. Started $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) cores, CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)."
   echo
   echo "| round | suite | exit code | seconds | native errors in the output |"
   echo "| ---: | --- | ---: | ---: | --- |"
