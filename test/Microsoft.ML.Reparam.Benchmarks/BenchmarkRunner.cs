@@ -37,37 +37,20 @@ internal static class BenchmarkRunner
             return 0;
         }
 
-        BenchmarkArguments arguments;
         try
         {
-            arguments = BenchmarkArguments.Parse(args);
+            var arguments = BenchmarkArguments.Parse(args);
+            var suite = Suites.FirstOrDefault(s => s.Name == arguments.Suite)
+                ?? throw new ArgumentException($"Unknown suite '{arguments.Suite}'. Suites: {string.Join(", ", SuiteNames)}.");
+            Write(arguments, suite.Run(arguments));
+            return 0;
         }
         catch (ArgumentException exception)
         {
+            // A bad command line, or a suite's missing data folder: its message, not a stack trace.
             Console.Error.WriteLine(exception.Message);
             return 2;
         }
-
-        var suite = Suites.FirstOrDefault(s => s.Name == arguments.Suite);
-        if (suite is null)
-        {
-            Console.Error.WriteLine($"Unknown suite '{arguments.Suite}'. Suites: {string.Join(", ", SuiteNames)}.");
-            return 2;
-        }
-
-        SuiteResult result;
-        try
-        {
-            result = suite.Run(arguments);
-        }
-        catch (ArgumentException exception)
-        {
-            // A missing data folder or a bad option: its message, not a stack trace.
-            Console.Error.WriteLine(exception.Message);
-            return 2;
-        }
-        Write(arguments, result);
-        return 0;
     }
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
