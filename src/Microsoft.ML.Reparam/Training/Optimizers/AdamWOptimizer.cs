@@ -44,7 +44,7 @@ internal sealed class AdamWOptimizer : TrainingOptimizer
     }
 
     /// <inheritdoc />
-    protected override void Update(int index, Parameter parameter, Tensor grad, double weightDecay, Scalar decay, Scalar negativeRate)
+    protected override void Update(int index, Parameter parameter, Tensor grad, double weightDecay)
     {
         var step = ++_steps[index];
         using var shrink = (1 - (LearningRate * weightDecay)).ToScalar();

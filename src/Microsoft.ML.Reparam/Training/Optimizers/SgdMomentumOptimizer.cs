@@ -27,10 +27,11 @@ internal sealed class SgdMomentumOptimizer : TrainingOptimizer
     }
 
     /// <inheritdoc />
-    protected override void Update(int index, Parameter parameter, Tensor grad, double weightDecay, Scalar decay, Scalar negativeRate)
+    protected override void Update(int index, Parameter parameter, Tensor grad, double weightDecay)
     {
         if (weightDecay != 0)
         {
+            using var decay = weightDecay.ToScalar();
             grad = grad.add(parameter, decay);
         }
 
@@ -43,6 +44,7 @@ internal sealed class SgdMomentumOptimizer : TrainingOptimizer
             buffer.mul_(_momentum).add_(grad, HeldScalars.One);
         }
 
+        using var negativeRate = (-LearningRate).ToScalar();
         parameter.add_(buffer, negativeRate);
     }
 

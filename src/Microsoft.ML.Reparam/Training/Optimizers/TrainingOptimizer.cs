@@ -1,5 +1,4 @@
 using Microsoft.ML.Reparam.Training.Checkpoints;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -51,16 +50,14 @@ internal abstract class TrainingOptimizer : IDisposable
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var negativeRate = (-LearningRate).ToScalar();
         var index = 0;
         foreach (var group in _groups)
         {
-            using var decay = group.WeightDecay.ToScalar();
             foreach (var parameter in group.Parameters)
             {
                 if (parameter.grad is { } grad)
                 {
-                    Update(index, parameter, grad, group.WeightDecay, decay, negativeRate);
+                    Update(index, parameter, grad, group.WeightDecay);
                 }
 
                 index++;
@@ -108,9 +105,7 @@ internal abstract class TrainingOptimizer : IDisposable
     /// <param name="parameter">The parameter.</param>
     /// <param name="grad">Its gradient.</param>
     /// <param name="weightDecay">Its group's weight decay.</param>
-    /// <param name="decay">The same, held for the call.</param>
-    /// <param name="negativeRate">−learning rate, held for the call.</param>
-    protected abstract void Update(int index, Parameter parameter, Tensor grad, double weightDecay, Scalar decay, Scalar negativeRate);
+    protected abstract void Update(int index, Parameter parameter, Tensor grad, double weightDecay);
 
     /// <summary>Writes parameter <paramref name="index"/>'s state under <paramref name="prefix"/>.</summary>
     protected abstract void WriteState(CheckpointWriter writer, int index, string prefix);
