@@ -5,7 +5,7 @@ namespace Microsoft.ML.Reparam.Data;
 
 /// <summary>
 /// Reads an image column and a task's targets into an <see cref="ImageTensorDataset"/> through stock ML.NET
-/// preprocessing (resize, grayscale, pixel extraction scaled to [0, 1]) — the same transforms the deployed model
+/// preprocessing (resize, pixel extraction scaled to [0, 1], grayscale by <see cref="GrayscaleModel"/>) — the same transforms the deployed model
 /// carries — checking the input first and naming the column and row of any problem. The pixels are written once,
 /// into one array sized from the row count.
 /// </summary>
@@ -14,7 +14,6 @@ internal static class ImageColumnReader
     public const string PixelColumnName = "ReparamPixels";
     private const string EnlargedColumnName = "ReparamEnlargedImage";
     private const string ResizedColumnName = "ReparamResizedImage";
-    private const string GrayColumnName = "ReparamGrayImage";
 
     public static ImageInput Read(MLContext mlContext, IDataView data, ReparamTrainerOptions options, ITargetReader targets)
     {
@@ -51,18 +50,14 @@ internal static class ImageColumnReader
         IEnumerable<string> temporary = [EnlargedColumnName, ResizedColumnName];
         IEstimator<ITransformer> chain = mlContext.Transforms.ResizeImages(EnlargedColumnName, k * width, k * height, imageColumn, ImageResizingEstimator.ResizingKind.Fill)
             .Append(mlContext.Transforms.ResizeImages(ResizedColumnName, width, height, EnlargedColumnName));
-        var source = ResizedColumnName;
-
-        var colors = ImagePixelExtractingEstimator.ColorBits.Rgb;
+        var pixels = mlContext.Transforms.ExtractPixels(options.ColorChannels == 1 ? GrayscaleModel.RgbColumnName : PixelColumnName, ResizedColumnName, ImagePixelExtractingEstimator.ColorBits.Rgb, scaleImage: 1f / 255);
+        chain = chain.Append(pixels);
         if (options.ColorChannels == 1)
         {
-            chain = chain.Append(mlContext.Transforms.ConvertToGrayscale(GrayColumnName, source));
-            source = GrayColumnName;
-            temporary = temporary.Append(source);
-            colors = ImagePixelExtractingEstimator.ColorBits.Red;
+            chain = chain.Append(mlContext.Transforms.ApplyOnnxModel([PixelColumnName], [GrayscaleModel.RgbColumnName], GrayscaleModel.FileFor(height, width)));
+            temporary = temporary.Append(GrayscaleModel.RgbColumnName);
         }
 
-        chain = chain.Append(mlContext.Transforms.ExtractPixels(PixelColumnName, source, colors, scaleImage: 1f / 255));
         return chain.Append(mlContext.Transforms.DropColumns([.. temporary]));
     }
 

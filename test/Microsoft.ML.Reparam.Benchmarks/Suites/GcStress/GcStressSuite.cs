@@ -7,7 +7,7 @@ namespace Microsoft.ML.Reparam.Benchmarks.Suites.GcStress;
 
 /// <summary>
 /// Suite <c>gc-stress</c>: makes TorchSharp's <c>Scalar</c> use-after-free (a temporary <c>Scalar</c> finalized by a
-/// collection on another thread while native code reads it) show up on demand. Layer-level probes count exceptions and
+/// collection on another thread while native code reads it), and SkiaSharp's in ML.NET's grayscale transform, show up on demand. Layer-level probes count exceptions and
 /// wrong results of single calls; the fit-level stress counts tiny fits that throw, crash or deploy other ONNX bytes.
 /// Options: <c>--calls</c> per probe (100,000; quick 5,000), <c>--fits</c> (100; quick 10), <c>--epochs</c> per fit (3),
 /// <c>--collectors</c> threads (1), <c>--gen0size</c> of the children (0x40000, or "default"), <c>--seeds</c> (1,2,3).
@@ -41,7 +41,7 @@ internal sealed class GcStressSuite : IBenchmarkSuite
         var text = new StringBuilder();
         var gen0 = settings.Gen0Size == "default" ? "the default gen-0 budget" : $"`DOTNET_GCgen0size={settings.Gen0Size}`";
         text.AppendLine(CultureInfo.InvariantCulture, $"CPU: {cpu}. Whole suite: {minutes:F1} minutes. Every probe and fit runs in a child process with {gen0} and {settings.Collectors} collector thread(s) looping `GC.Collect(); GC.WaitForPendingFinalizers();`; a child that dies is counted and replaced.").AppendLine();
-        text.AppendLine("Layer-level probes: small tensors ([8, 4, 6, 6]); a wrong result is a call whose result differs from the one without pressure, or a window of calls whose end state (running statistics and batch count, parameters) differs from that of a subject that made the same calls without pressure (at most one per window).").AppendLine();
+        text.AppendLine("Layer-level probes: small tensors ([8, 4, 6, 6]), and image reads of 32 embedded Fashion-MNIST images per call (ML.NET's images are SkiaSharp bitmaps; these probes make the suite's call count divided by 50); a wrong result is a call whose result differs from the one without pressure, or a window of calls whose end state (running statistics and batch count, parameters) differs from that of a subject that made the same calls without pressure (at most one per window).").AppendLine();
         text.AppendLine("| probe | calls | exceptions | wrong results | crashes | seconds | calls per window | first error |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var p in probes)

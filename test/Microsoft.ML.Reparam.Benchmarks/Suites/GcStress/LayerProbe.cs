@@ -8,7 +8,8 @@ namespace Microsoft.ML.Reparam.Benchmarks.Suites.GcStress;
 /// <param name="Name">The name in the results.</param>
 /// <param name="Create">Makes a subject in its initial state; two subjects made by it and called alike must end alike.</param>
 /// <param name="Window">Calls per subject, and so per state check.</param>
-internal sealed record LayerProbe(string Name, Func<IProbeSubject> Create, int Window = 1_000);
+/// <param name="Cost">How many tensor-sized calls one call weighs: the probe makes the suite's call count divided by it (an image probe reads 32 images per call).</param>
+internal sealed record LayerProbe(string Name, Func<IProbeSubject> Create, int Window = 1_000, int Cost = 1);
 
 /// <summary>What a <see cref="LayerProbe"/> calls.</summary>
 internal interface IProbeSubject : IDisposable

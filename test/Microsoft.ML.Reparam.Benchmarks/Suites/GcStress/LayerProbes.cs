@@ -17,7 +17,7 @@ internal static class LayerProbes
 {
     public const string ChildCommand = "gc-stress-probe";
 
-    /// <summary>Gets the probes, in the order they run. TorchSharp's own calls that convert a number to a <c>Scalar</c> come first, then the library's replacements of them (docs/training.md, "Native calls").</summary>
+    /// <summary>Gets the probes, in the order they run. TorchSharp's own calls that convert a number to a <c>Scalar</c> come first, then the library's replacements of them, then ML.NET's grayscale transform and the library's image reading that replaced it (docs/training.md, "Native calls").</summary>
     public static IReadOnlyList<LayerProbe> All { get; } =
     [
         new("TorchSharp BatchNorm2d.forward (train)", () => new TrainingForwardSubject(nn.BatchNorm2d(4), [8, 4, 6, 6])),
@@ -30,15 +30,18 @@ internal static class LayerProbes
         new("Library Tensor.Times(double)", () => new ElementwiseSubject((a, _) => a.Times(1.7))),
         new("Library SgdMomentumOptimizer(momentum 0.9, weight_decay 1e-4).Step()", () => OptimizerSubject.OfLibrary(groups => new SgdMomentumOptimizer(groups, 0.01, 0.9), 1e-4)),
         new("Library AdamWOptimizer(weight_decay 0.01).Step()", () => OptimizerSubject.OfLibrary(groups => new AdamWOptimizer(groups, 1e-3, beta1: 0.9), 0.01)),
+        new("ML.NET ConvertToGrayscale + ExtractPixels, 32 images", () => new StockGrayscaleSubject(32), Window: 20, Cost: 50),
+        new("Library image read of a fit, 32 gray images", () => new ImageReadSubject(32, 1), Window: 20, Cost: 50),
+        new("Library image read of a fit, 32 colour images", () => new ImageReadSubject(32, 3), Window: 20, Cost: 50),
     ];
 
-    /// <summary>Runs every probe for <paramref name="calls"/> calls (rounded up to whole windows).</summary>
+    /// <summary>Runs every probe for <paramref name="calls"/> calls divided by its cost (rounded up to whole windows).</summary>
     public static List<ProbeResult> Run(int calls, int collectors, string gen0size)
     {
         var results = new List<ProbeResult>();
         for (var index = 0; index < All.Count; index++)
         {
-            var result = RunProbe(index, calls, collectors, gen0size);
+            var result = RunProbe(index, Math.Max(1, calls / All[index].Cost), collectors, gen0size);
             Console.WriteLine($"{result.Name}: {result.Calls} calls, {result.Exceptions} exceptions, {result.WrongResults} wrong, {result.Crashes} crashes, {result.Seconds:F1} s{(result.FirstError is null ? string.Empty : $"; first: {result.FirstError}")}");
             results.Add(result);
         }
