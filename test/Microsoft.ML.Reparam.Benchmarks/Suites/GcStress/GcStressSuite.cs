@@ -10,7 +10,8 @@ namespace Microsoft.ML.Reparam.Benchmarks.Suites.GcStress;
 /// collection on another thread while native code reads it), and SkiaSharp's in ML.NET's grayscale transform, show up on demand. Layer-level probes count exceptions and
 /// wrong results of single calls; the fit-level stress counts tiny fits that throw, crash or deploy other ONNX bytes.
 /// Options: <c>--calls</c> per probe (100,000; quick 5,000), <c>--fits</c> (100; quick 10), <c>--epochs</c> per fit (3),
-/// <c>--collectors</c> threads (1), <c>--gen0size</c> of the children (0x40000, or "default"), <c>--seeds</c> (1,2,3).
+/// <c>--collectors</c> threads (1), <c>--gen0size</c> of the children (0x40000, or "default"), <c>--seeds</c> (1,2,3),
+/// <c>--probes TEXT</c> (only the probes whose name contains TEXT).
 /// </summary>
 internal sealed class GcStressSuite : IBenchmarkSuite
 {
@@ -28,11 +29,12 @@ internal sealed class GcStressSuite : IBenchmarkSuite
             arguments.Get("gen0size") ?? defaults.Gen0Size,
             arguments.Get("seeds") is { } seeds ? [.. seeds.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] : defaults.Seeds);
         var cpu = CpuModel.Name();
-        var probes = calls > 0 ? LayerProbes.Run(calls, settings.Collectors, settings.Gen0Size) : [];
+        var only = arguments.Get("probes");
+        var probes = calls > 0 ? LayerProbes.Run(calls, settings.Collectors, settings.Gen0Size, only) : [];
         var fits = FitStress.Run(settings);
         Console.WriteLine($"fits: {fits.Failures} of {fits.Fits} failed ({fits.Crashes} crashes, {fits.Exceptions} exceptions, {fits.WrongOnnx} wrong ONNX)");
         var minutes = Math.Round(watch.Elapsed.TotalMinutes, 2);
-        var json = new { cpu, gen0size = settings.Gen0Size, collectors = settings.Collectors, probes, fits, minutes };
+        var json = new { cpu, gen0size = settings.Gen0Size, collectors = settings.Collectors, probeFilter = only, probes, fits, minutes };
         return new SuiteResult(json, Markdown(cpu, settings, probes, fits, minutes));
     }
 

@@ -35,12 +35,17 @@ internal static class LayerProbes
         new("Library image read of a fit, 32 colour images", () => new ImageReadSubject(32, 3), Window: 20, Cost: 50),
     ];
 
-    /// <summary>Runs every probe for <paramref name="calls"/> calls divided by its cost (rounded up to whole windows).</summary>
-    public static List<ProbeResult> Run(int calls, int collectors, string gen0size)
+    /// <summary>Runs every probe whose name contains <paramref name="only"/> (all when null) for <paramref name="calls"/> calls divided by its cost (rounded up to whole windows).</summary>
+    public static List<ProbeResult> Run(int calls, int collectors, string gen0size, string? only = null)
     {
         var results = new List<ProbeResult>();
         for (var index = 0; index < All.Count; index++)
         {
+            if (only is not null && !All[index].Name.Contains(only, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             var result = RunProbe(index, Math.Max(1, calls / All[index].Cost), collectors, gen0size);
             Console.WriteLine($"{result.Name}: {result.Calls} calls, {result.Exceptions} exceptions, {result.WrongResults} wrong, {result.Crashes} crashes, {result.Seconds:F1} s{(result.FirstError is null ? string.Empty : $"; first: {result.FirstError}")}");
             results.Add(result);
