@@ -42,17 +42,23 @@ internal sealed class ImageReadSubject : IProbeSubject
     {
         var input = ImageColumnReader.Read(_mlContext, _view, _options, new ClassLabelReader("Label", 10));
         var scored = input.Preprocessing.Transform(_view);
-        var column = scored.Schema[input.PixelColumnName];
-        var pixels = new List<float>();
-        using var cursor = scored.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        var pixels = ReadVectors(scored, input.PixelColumnName);
+        return (input.Data.Pixels, pixels);
+    }
+
+    /// <summary>Returns the float vectors of <paramref name="column"/>, row after row, as one array.</summary>
+    public static float[] ReadVectors(IDataView view, string column)
+    {
+        var values = new List<float>();
+        using var cursor = view.GetRowCursor([view.Schema[column]]);
+        var getter = cursor.GetGetter<VBuffer<float>>(view.Schema[column]);
         VBuffer<float> buffer = default;
         while (cursor.MoveNext())
         {
             getter(ref buffer);
-            pixels.AddRange(buffer.DenseValues());
+            values.AddRange(buffer.DenseValues());
         }
 
-        return (input.Data.Pixels, [.. pixels]);
+        return [.. values];
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.ML.Data;
 using Microsoft.ML.Reparam.Data;
 using Microsoft.ML.Transforms.Image;
 
@@ -33,19 +32,5 @@ internal sealed class StockGrayscaleSubject : IProbeSubject
     {
     }
 
-    private float[] Read()
-    {
-        var column = _pixels.Schema["Pixels"];
-        var values = new List<float>();
-        using var cursor = _pixels.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> buffer = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref buffer);
-            values.AddRange(buffer.DenseValues());
-        }
-
-        return [.. values];
-    }
+    private float[] Read() => ImageReadSubject.ReadVectors(_pixels, "Pixels");
 }
